@@ -1,0 +1,192 @@
+//! Language identification with `whatlang` (trigram profiles of 69
+//! languages), reported as BCP-47 codes.
+
+use whatlang::Lang;
+
+/// Languages with full support (segmentation rules, entities, sentiment).
+pub const SUPPORTED: &[&str] = &["en"];
+
+/// Identification reads at most this many bytes: the language of a news
+/// story is settled long before its end, and whatlang's cost grows with the
+/// text.
+const SAMPLE_BYTES: usize = 4096;
+
+/// The language of a text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Language {
+    /// BCP-47 code; "und" when unknown.
+    pub code: String,
+    /// Whether Copydesk fully supports it.
+    pub supported: bool,
+    /// Confidence in [0, 1]; 1 when the caller gave it.
+    pub confidence: f32,
+    /// Whether it was identified from the text rather than given.
+    pub detected: bool,
+}
+
+impl Default for Language {
+    fn default() -> Self {
+        Language {
+            code: "und".to_owned(),
+            supported: false,
+            confidence: 0.0,
+            detected: true,
+        }
+    }
+}
+
+impl Language {
+    /// The language the caller says the text is in.
+    pub fn given(code: &str) -> Self {
+        Language {
+            code: code.to_owned(),
+            supported: is_supported(code),
+            confidence: 1.0,
+            detected: false,
+        }
+    }
+}
+
+/// Whether a BCP-47 code names a supported language ("en", "en-GB", "EN").
+pub fn is_supported(code: &str) -> bool {
+    let primary = code.split(['-', '_']).next().unwrap_or(code);
+    SUPPORTED.iter().any(|s| s.eq_ignore_ascii_case(primary))
+}
+
+/// Identifies the language of `text` from its first few kilobytes.
+pub fn identify(text: &str) -> Language {
+    let mut end = text.len().min(SAMPLE_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    match whatlang::detect(&text[..end]) {
+        Some(info) => {
+            let code = bcp47(info.lang());
+            Language {
+                code: code.to_owned(),
+                supported: is_supported(code),
+                confidence: info.confidence() as f32,
+                detected: true,
+            }
+        }
+        None => Language::default(),
+    }
+}
+
+/// whatlang names languages by ISO 639-3; clients expect the shortest
+/// BCP-47 form, which is ISO 639-1 where one exists.
+fn bcp47(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Epo => "eo",
+        Lang::Eng => "en",
+        Lang::Rus => "ru",
+        Lang::Cmn => "zh",
+        Lang::Spa => "es",
+        Lang::Por => "pt",
+        Lang::Ita => "it",
+        Lang::Ben => "bn",
+        Lang::Fra => "fr",
+        Lang::Deu => "de",
+        Lang::Ukr => "uk",
+        Lang::Kat => "ka",
+        Lang::Ara => "ar",
+        Lang::Hin => "hi",
+        Lang::Jpn => "ja",
+        Lang::Heb => "he",
+        Lang::Yid => "yi",
+        Lang::Pol => "pl",
+        Lang::Amh => "am",
+        Lang::Jav => "jv",
+        Lang::Kor => "ko",
+        Lang::Nob => "nb",
+        Lang::Dan => "da",
+        Lang::Swe => "sv",
+        Lang::Fin => "fi",
+        Lang::Tur => "tr",
+        Lang::Nld => "nl",
+        Lang::Hun => "hu",
+        Lang::Ces => "cs",
+        Lang::Ell => "el",
+        Lang::Bul => "bg",
+        Lang::Bel => "be",
+        Lang::Mar => "mr",
+        Lang::Kan => "kn",
+        Lang::Ron => "ro",
+        Lang::Slv => "sl",
+        Lang::Hrv => "hr",
+        Lang::Srp => "sr",
+        Lang::Mkd => "mk",
+        Lang::Lit => "lt",
+        Lang::Lav => "lv",
+        Lang::Est => "et",
+        Lang::Tam => "ta",
+        Lang::Vie => "vi",
+        Lang::Urd => "ur",
+        Lang::Tha => "th",
+        Lang::Guj => "gu",
+        Lang::Uzb => "uz",
+        Lang::Pan => "pa",
+        Lang::Aze => "az",
+        Lang::Ind => "id",
+        Lang::Tel => "te",
+        Lang::Pes => "fa",
+        Lang::Mal => "ml",
+        Lang::Ori => "or",
+        Lang::Mya => "my",
+        Lang::Nep => "ne",
+        Lang::Sin => "si",
+        Lang::Khm => "km",
+        Lang::Tuk => "tk",
+        Lang::Aka => "ak",
+        Lang::Zul => "zu",
+        Lang::Sna => "sn",
+        Lang::Afr => "af",
+        Lang::Lat => "la",
+        Lang::Slk => "sk",
+        Lang::Cat => "ca",
+        Lang::Tgl => "tl",
+        Lang::Hye => "hy",
+        Lang::Cym => "cy",
+        // whatlang may add languages; their ISO 639-3 code is valid BCP-47.
+        #[allow(unreachable_patterns)]
+        other => other.code(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_news_is_english_and_supported() {
+        let lang = identify(
+            "South Korean President Moon Jae-in said on Tuesday that talks with the North would resume next month.",
+        );
+        assert_eq!(lang.code, "en");
+        assert!(lang.supported && lang.detected);
+        assert!(lang.confidence > 0.5);
+    }
+
+    #[test]
+    fn other_languages_get_a_code_and_no_support() {
+        let de = identify("Die Bundesregierung hat am Dienstag neue Maßnahmen gegen die Inflation beschlossen.");
+        assert_eq!(de.code, "de");
+        assert!(!de.supported);
+        let zh = identify("韩国总统文在寅周二表示，与朝鲜的会谈将于下个月恢复。");
+        assert_eq!(zh.code, "zh");
+        assert!(!zh.supported);
+    }
+
+    #[test]
+    fn given_codes_are_trusted_and_regional_english_is_supported() {
+        let lang = Language::given("en-GB");
+        assert!(lang.supported && !lang.detected);
+        assert_eq!(lang.confidence, 1.0);
+        assert!(!Language::given("fr").supported);
+    }
+
+    #[test]
+    fn empty_text_is_undetermined() {
+        assert_eq!(identify("").code, "und");
+    }
+}
