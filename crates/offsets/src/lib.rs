@@ -149,7 +149,9 @@ impl<'a> OffsetMapper<'a> {
         match i.checked_sub(1).map(|i| self.wide[i]) {
             None => byte,
             // `byte` is a char boundary at or after this character's end.
-            Some(w) if byte > w.byte => w.unit + u32::from(w.units) + (byte - w.byte - u32::from(w.bytes)),
+            Some(w) if byte > w.byte => {
+                w.unit + u32::from(w.units) + (byte - w.byte - u32::from(w.bytes))
+            }
             Some(w) => w.unit,
         }
     }
@@ -166,7 +168,9 @@ impl<'a> OffsetMapper<'a> {
             None => units as usize,
             Some(w) if units == w.unit => w.byte as usize,
             Some(w) if units < w.unit + u32::from(w.units) => return Err(error),
-            Some(w) => (w.byte + u32::from(w.bytes) + (units - w.unit - u32::from(w.units))) as usize,
+            Some(w) => {
+                (w.byte + u32::from(w.bytes) + (units - w.unit - u32::from(w.units))) as usize
+            }
         };
         if byte > self.text.len() || !self.text.is_char_boundary(byte) {
             return Err(error);
@@ -197,7 +201,11 @@ mod tests {
             for byte in (0..=MIXED.len()).filter(|&b| MIXED.is_char_boundary(b)) {
                 let units = mapper.to_units(byte).unwrap();
                 assert_eq!(units, count(MIXED, byte, unit), "{unit} at byte {byte}");
-                assert_eq!(mapper.to_bytes(units).unwrap(), byte, "{unit} back from {units}");
+                assert_eq!(
+                    mapper.to_bytes(units).unwrap(),
+                    byte,
+                    "{unit} back from {units}"
+                );
             }
             assert_eq!(mapper.len_units(), count(MIXED, MIXED.len(), unit));
         }
@@ -207,7 +215,12 @@ mod tests {
     fn emoji_is_two_utf16_units_and_one_code_point() {
         let text = "a😀b";
         assert_eq!(OffsetMapper::new(text, Unit::Utf16).to_units(5).unwrap(), 3);
-        assert_eq!(OffsetMapper::new(text, Unit::CodePoint).to_units(5).unwrap(), 2);
+        assert_eq!(
+            OffsetMapper::new(text, Unit::CodePoint)
+                .to_units(5)
+                .unwrap(),
+            2
+        );
         assert_eq!(OffsetMapper::new(text, Unit::Utf8).to_units(5).unwrap(), 5);
     }
 
@@ -217,7 +230,10 @@ mod tests {
         let utf16 = OffsetMapper::new(text, Unit::Utf16);
         assert!(utf16.to_units(2).is_err(), "byte 2 is inside the emoji");
         assert!(utf16.to_units(7).is_err(), "past the end");
-        assert!(utf16.to_bytes(2).is_err(), "unit 2 is between the surrogates");
+        assert!(
+            utf16.to_bytes(2).is_err(),
+            "unit 2 is between the surrogates"
+        );
         assert!(utf16.to_bytes(5).is_err(), "past the end");
         assert_eq!(utf16.to_bytes(4).unwrap(), 6);
         let utf8 = OffsetMapper::new(text, Unit::Utf8);

@@ -169,7 +169,9 @@ mod tests {
 
     #[test]
     fn other_languages_get_a_code_and_no_support() {
-        let de = identify("Die Bundesregierung hat am Dienstag neue Maßnahmen gegen die Inflation beschlossen.");
+        let de = identify(
+            "Die Bundesregierung hat am Dienstag neue Maßnahmen gegen die Inflation beschlossen.",
+        );
         assert_eq!(de.code, "de");
         assert!(!de.supported);
         let zh = identify("韩国总统文在寅周二表示，与朝鲜的会谈将于下个月恢复。");
