@@ -1,0 +1,24 @@
+//! What can go wrong while running a server.
+
+/// Failures of the runtime itself (not of requests: those are `Status`es).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The listener could not be read or configured.
+    #[error("listener: {0}")]
+    Listener(#[from] std::io::Error),
+    /// The gRPC/HTTP server failed.
+    #[error("server: {0}")]
+    Transport(#[from] tonic::transport::Error),
+    /// The reflection service could not read the descriptor sets.
+    #[error("gRPC reflection: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+}
+
+impl From<Error> for tonic::Status {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::Listener(_) | Error::Transport(_) => tonic::Status::unavailable(error.to_string()),
+            Error::Reflection(_) => tonic::Status::internal(error.to_string()),
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! The server runtime every Copydesk service shares, so that a service is a
+//! thin adapter over its engine: it hands its tonic services (and, for the
+//! gateway, HTTP routes) to a [`Server`], which adds what every server must
+//! have: `grpc.health.v1.Health`, gRPC reflection (v1 and v1alpha),
+//! `copydesk.v1.Info`, Prometheus `GET /metrics` on the same port, request
+//! metrics, load shedding, and graceful shutdown.
+
+#![forbid(unsafe_code)]
+
+mod body;
+mod config;
+mod decode_errors;
+mod error;
+mod info;
+mod metrics;
+mod server;
+mod shed;
+
+pub use config::ServerConfig;
+pub use decode_errors::decode_error_as_invalid_argument;
+pub use error::Error;
+pub use metrics::prometheus_text;
+pub use server::Server;
+
+/// Copydesk's version, as every server reports it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

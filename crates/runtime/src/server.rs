@@ -1,0 +1,216 @@
+//! Serving a set of tonic services, plus HTTP routes, on one bound listener.
+
+use std::convert::Infallible;
+use std::future::Future;
+
+use axum::response::IntoResponse;
+use copydesk_proto::v1::info_server::InfoServer;
+use copydesk_proto::v1::{GetInfoResponse, Limits, ModelInfo};
+use tokio::net::TcpListener;
+use tonic::server::NamedService;
+use tonic::service::{Routes, RoutesBuilder};
+use tonic::transport::server::TcpIncoming;
+use tonic_health::ServingStatus;
+use tower::ServiceBuilder;
+
+use crate::config::ServerConfig;
+use crate::decode_errors::DecodeErrorLayer;
+use crate::error::Error;
+use crate::info::InfoService;
+use crate::metrics::{KnownPaths, MetricsLayer, is_grpc, metrics_endpoint};
+use crate::shed::ShedLayer;
+
+const REFLECTION_V1: &str = "grpc.reflection.v1.ServerReflection";
+const REFLECTION_V1ALPHA: &str = "grpc.reflection.v1alpha.ServerReflection";
+const HEALTH: &str = "grpc.health.v1.Health";
+
+/// One Copydesk server: the service's own tonic services and HTTP routes,
+/// with health, reflection, Info and /metrics added by [`Server::serve`].
+pub struct Server {
+    name: &'static str,
+    config: ServerConfig,
+    routes: RoutesBuilder,
+    grpc_services: Vec<&'static str>,
+    http: axum::Router,
+    http_paths: Vec<String>,
+    info: GetInfoResponse,
+}
+
+impl Server {
+    /// A server called `name` ("segmenter", "gateway": the Info service
+    /// reports it and metrics carry it as the `server` label).
+    pub fn new(name: &'static str, config: &ServerConfig) -> Self {
+        let info = GetInfoResponse {
+            service: name.to_owned(),
+            version: crate::VERSION.to_owned(),
+            models: Vec::new(),
+            limits: Some(Limits {
+                max_document_bytes: 0,
+                max_batch_documents: 0,
+                max_message_bytes: config.max_message_bytes as u64,
+                max_concurrent_requests: u32::try_from(config.max_concurrent_requests).unwrap_or(u32::MAX),
+            }),
+            supported_languages: Vec::new(),
+        };
+        Server {
+            name,
+            config: config.clone(),
+            routes: RoutesBuilder::default(),
+            grpc_services: Vec::new(),
+            http: axum::Router::new(),
+            http_paths: Vec::new(),
+            info,
+        }
+    }
+
+    /// The models or rule sets this server runs, for `Info.GetInfo`.
+    pub fn with_models(mut self, models: Vec<ModelInfo>) -> Self {
+        self.info.models = models;
+        self
+    }
+
+    /// The document limits this server enforces, for `Info.GetInfo`.
+    pub fn with_document_limits(mut self, max_document_bytes: u64, max_batch_documents: u32) -> Self {
+        if let Some(limits) = &mut self.info.limits {
+            limits.max_document_bytes = max_document_bytes;
+            limits.max_batch_documents = max_batch_documents;
+        }
+        self
+    }
+
+    /// The BCP-47 codes of the languages this server fully supports.
+    pub fn with_supported_languages(mut self, languages: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.info.supported_languages = languages.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Serves a tonic service; health reports it by its name. Set its
+    /// message size limits from [`ServerConfig::max_message_bytes`] first.
+    pub fn add_service<S>(mut self, service: S) -> Self
+    where
+        S: tower::Service<http::Request<tonic::body::Body>, Error = Infallible>
+            + NamedService
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Response: IntoResponse,
+        S::Future: Send + 'static,
+    {
+        self.grpc_services.push(S::NAME);
+        self.routes.add_service(service);
+        self
+    }
+
+    /// Serves HTTP requests for `path` on the same port.
+    pub fn add_http_route(mut self, path: &'static str, route: axum::routing::MethodRouter) -> Self {
+        self.http = self.http.route(path, route);
+        self.http_paths.push(path.to_owned());
+        self
+    }
+
+    /// Serves until `shutdown` completes, then marks every service
+    /// NOT_SERVING, stops accepting connections and lets in-flight calls
+    /// finish for at most [`ServerConfig::shutdown_grace`].
+    pub async fn serve<F>(self, listener: TcpListener, shutdown: F) -> Result<(), Error>
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let Server { name, config, mut routes, mut grpc_services, http, mut http_paths, info } = self;
+        let address = listener.local_addr()?;
+
+        routes.add_service(InfoServer::new(InfoService { info }));
+        grpc_services.push(copydesk_proto::service_names::INFO);
+
+        let (reporter, health) = tonic_health::server::health_reporter();
+        for service in &grpc_services {
+            reporter.set_service_status(service, ServingStatus::Serving).await;
+        }
+        routes.add_service(health);
+
+        let mut reflection_v1 = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(copydesk_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
+        let mut reflection_v1alpha = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(copydesk_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
+        // List what this server serves, not every service of the contract.
+        for service in grpc_services.iter().chain(&[HEALTH, REFLECTION_V1, REFLECTION_V1ALPHA]) {
+            reflection_v1 = reflection_v1.with_service_name(*service);
+            reflection_v1alpha = reflection_v1alpha.with_service_name(*service);
+        }
+        routes.add_service(reflection_v1.build_v1()?);
+        routes.add_service(reflection_v1alpha.build_v1alpha()?);
+
+        http_paths.push("/metrics".to_owned());
+        let router = routes
+            .routes()
+            .into_axum_router()
+            .merge(http.route("/metrics", axum::routing::get(metrics_endpoint)))
+            .fallback(no_route);
+
+        let known = KnownPaths {
+            grpc_services: grpc_services.iter().chain(&[HEALTH, REFLECTION_V1, REFLECTION_V1ALPHA]).map(|s| (*s).to_owned()).collect(),
+            http_paths,
+        };
+        let layers = ServiceBuilder::new()
+            // Outermost, so it sees shed requests and rewritten statuses as
+            // the caller does.
+            .layer(MetricsLayer::new(name, known))
+            // Before any work is done for a request that will be refused.
+            .layer(ShedLayer::new(name, config.max_concurrent_requests))
+            // Closest to the codec whose status it corrects.
+            .layer(DecodeErrorLayer)
+            .into_inner();
+
+        let (began_tx, began_rx) = tokio::sync::oneshot::channel::<()>();
+        let health_reporter = reporter.clone();
+        let statuses: Vec<&'static str> = grpc_services.clone();
+        let signal = async move {
+            shutdown.await;
+            tracing::info!(server = name, "shutting down: draining in-flight calls");
+            for service in statuses.iter().chain(&[""]) {
+                health_reporter.set_service_status(service, ServingStatus::NotServing).await;
+            }
+            let _ = began_tx.send(());
+        };
+
+        let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+        tracing::info!(server = name, %address, "serving gRPC and HTTP");
+        let server = tonic::transport::Server::builder()
+            // HTTP/1.1 for /metrics and the JSON API; gRPC stays on HTTP/2.
+            .accept_http1(true)
+            .layer(layers)
+            .add_routes(Routes::from(router))
+            .serve_with_incoming_shutdown(incoming, signal);
+        tokio::pin!(server);
+
+        tokio::select! {
+            result = &mut server => result?,
+            began = began_rx => {
+                if began.is_ok() {
+                    match tokio::time::timeout(config.shutdown_grace(), &mut server).await {
+                        Ok(result) => result?,
+                        Err(_) => tracing::warn!(server = name, grace = ?config.shutdown_grace(), "calls still running after the shutdown grace period; closing them"),
+                    }
+                } else {
+                    server.await?;
+                }
+            }
+        }
+        tracing::info!(server = name, "stopped");
+        Ok(())
+    }
+}
+
+async fn no_route(request: axum::extract::Request) -> axum::response::Response {
+    if is_grpc(request.headers()) {
+        let status = tonic::Status::unimplemented(format!("no gRPC method {}", request.uri().path()));
+        return status.into_http::<axum::body::Body>().into_response();
+    }
+    let body = axum::Json(serde_json::json!({
+        "code": tonic::Code::NotFound as i32,
+        "message": format!("no route for {} {}", request.method(), request.uri().path()),
+    }));
+    (http::StatusCode::NOT_FOUND, body).into_response()
+}
