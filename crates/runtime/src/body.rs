@@ -28,7 +28,11 @@ pub(crate) struct ObservedBody<O> {
 
 impl<O: BodyObserver> ObservedBody<O> {
     pub(crate) fn wrap(inner: tonic::body::Body, observer: O) -> tonic::body::Body {
-        tonic::body::Body::new(ObservedBody { inner, observer, ended: false })
+        tonic::body::Body::new(ObservedBody {
+            inner,
+            observer,
+            ended: false,
+        })
     }
 }
 
@@ -36,7 +40,10 @@ impl<O: BodyObserver> Body for ObservedBody<O> {
     type Data = Bytes;
     type Error = tonic::Status;
 
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, tonic::Status>>> {
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, tonic::Status>>> {
         let this = &mut *self;
         let polled = Pin::new(&mut this.inner).poll_frame(cx);
         match &polled {

@@ -21,7 +21,10 @@ const DECODE_ERROR_PREFIX: &str = "failed to decode Protobuf message";
 /// is the codec's INTERNAL for an undecodable request, `status` otherwise.
 pub fn decode_error_as_invalid_argument(status: Status) -> Status {
     if is_decode_error(&status) {
-        Status::invalid_argument(format!("the request is not a valid message: {}", status.message()))
+        Status::invalid_argument(format!(
+            "the request is not a valid message: {}",
+            status.message()
+        ))
     } else {
         status
     }
@@ -69,7 +72,9 @@ where
             // A failed unary decode is a trailers-only response: the status
             // is in the headers.
             match Status::from_header_map(response.headers()) {
-                Some(status) if is_decode_error(&status) => Ok(decode_error_as_invalid_argument(status).into_http()),
+                Some(status) if is_decode_error(&status) => {
+                    Ok(decode_error_as_invalid_argument(status).into_http())
+                }
                 _ => Ok(response),
             }
         })
@@ -86,16 +91,28 @@ mod tests {
     fn prost_decode_errors_start_with_the_prefix_we_match() {
         // A string field (tag 1, length 1) holding a lone continuation byte.
         let error = <String as prost::Message>::decode(&b"\x0a\x01\xff"[..]).unwrap_err();
-        assert!(error.to_string().starts_with(DECODE_ERROR_PREFIX), "{error}");
+        assert!(
+            error.to_string().starts_with(DECODE_ERROR_PREFIX),
+            "{error}"
+        );
     }
 
     #[test]
     fn only_the_codec_error_is_rewritten() {
         let decode = Status::internal(format!("{DECODE_ERROR_PREFIX}: invalid string value"));
-        assert_eq!(decode_error_as_invalid_argument(decode).code(), Code::InvalidArgument);
+        assert_eq!(
+            decode_error_as_invalid_argument(decode).code(),
+            Code::InvalidArgument
+        );
         let other = Status::internal("something else broke");
-        assert_eq!(decode_error_as_invalid_argument(other).code(), Code::Internal);
+        assert_eq!(
+            decode_error_as_invalid_argument(other).code(),
+            Code::Internal
+        );
         let unavailable = Status::unavailable(DECODE_ERROR_PREFIX);
-        assert_eq!(decode_error_as_invalid_argument(unavailable).code(), Code::Unavailable);
+        assert_eq!(
+            decode_error_as_invalid_argument(unavailable).code(),
+            Code::Unavailable
+        );
     }
 }

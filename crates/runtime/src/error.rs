@@ -17,7 +17,9 @@ pub enum Error {
 impl From<Error> for tonic::Status {
     fn from(error: Error) -> Self {
         match error {
-            Error::Listener(_) | Error::Transport(_) => tonic::Status::unavailable(error.to_string()),
+            Error::Listener(_) | Error::Transport(_) => {
+                tonic::Status::unavailable(error.to_string())
+            }
             Error::Reflection(_) => tonic::Status::internal(error.to_string()),
         }
     }

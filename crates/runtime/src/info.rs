@@ -10,7 +10,10 @@ pub(crate) struct InfoService {
 
 #[tonic::async_trait]
 impl Info for InfoService {
-    async fn get_info(&self, _request: Request<GetInfoRequest>) -> Result<Response<GetInfoResponse>, Status> {
+    async fn get_info(
+        &self,
+        _request: Request<GetInfoRequest>,
+    ) -> Result<Response<GetInfoResponse>, Status> {
         Ok(Response::new(self.info.clone()))
     }
 }

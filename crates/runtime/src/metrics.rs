@@ -23,30 +23,43 @@ pub(crate) const SHED: &str = "copydesk_requests_shed_total";
 
 /// Latency buckets from half a millisecond (a short sentence) to ten
 /// seconds (a large document on a loaded server).
-const BUCKETS: &[f64] = &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
 fn handle() -> &'static PrometheusHandle {
     HANDLE.get_or_init(|| {
         let builder = PrometheusBuilder::new();
-        let builder = match builder.set_buckets_for_metric(Matcher::Full(DURATION.to_owned()), BUCKETS) {
-            Ok(builder) => builder,
-            // Only an empty bucket list fails, and ours is not empty.
-            Err(error) => {
-                tracing::warn!(%error, "latency buckets rejected; reporting summaries");
-                PrometheusBuilder::new()
-            }
-        };
+        let builder =
+            match builder.set_buckets_for_metric(Matcher::Full(DURATION.to_owned()), BUCKETS) {
+                Ok(builder) => builder,
+                // Only an empty bucket list fails, and ours is not empty.
+                Err(error) => {
+                    tracing::warn!(%error, "latency buckets rejected; reporting summaries");
+                    PrometheusBuilder::new()
+                }
+            };
         let recorder = builder.build_recorder();
         let handle = recorder.handle();
         if metrics::set_global_recorder(recorder).is_err() {
             tracing::warn!("another metrics recorder is installed; /metrics will be empty");
         }
-        metrics::describe_counter!(REQUESTS, "Requests finished, by server, method and status code");
-        metrics::describe_histogram!(DURATION, metrics::Unit::Seconds, "Time from request to the end of its response");
+        metrics::describe_counter!(
+            REQUESTS,
+            "Requests finished, by server, method and status code"
+        );
+        metrics::describe_histogram!(
+            DURATION,
+            metrics::Unit::Seconds,
+            "Time from request to the end of its response"
+        );
         metrics::describe_gauge!(IN_FLIGHT, "Requests being handled");
-        metrics::describe_counter!(SHED, "Requests refused because the server was at its concurrency limit");
+        metrics::describe_counter!(
+            SHED,
+            "Requests refused because the server was at its concurrency limit"
+        );
         handle
     })
 }
@@ -65,7 +78,13 @@ pub fn prometheus_text() -> String {
 }
 
 pub(crate) async fn metrics_endpoint() -> impl axum::response::IntoResponse {
-    ([(http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], prometheus_text())
+    (
+        [(
+            http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        prometheus_text(),
+    )
 }
 
 /// Which paths get their own `method` label; anything else is "other", so
@@ -99,7 +118,10 @@ pub(crate) struct MetricsLayer {
 impl MetricsLayer {
     pub(crate) fn new(server: &'static str, paths: KnownPaths) -> Self {
         install();
-        MetricsLayer { server, paths: Arc::new(paths) }
+        MetricsLayer {
+            server,
+            paths: Arc::new(paths),
+        }
     }
 }
 
@@ -107,7 +129,10 @@ impl<S> Layer<S> for MetricsLayer {
     type Service = MetricsService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        MetricsService { inner, layer: self.clone() }
+        MetricsService {
+            inner,
+            layer: self.clone(),
+        }
     }
 }
 
@@ -165,7 +190,13 @@ struct Record {
 impl Record {
     fn start(server: &'static str, method: String, grpc: bool) -> Self {
         metrics::gauge!(IN_FLIGHT, "server" => server).increment(1.0);
-        Record { server, method, grpc, start: Instant::now(), code: None }
+        Record {
+            server,
+            method,
+            grpc,
+            start: Instant::now(),
+            code: None,
+        }
     }
 
     fn on_head(&mut self, response: &http::Response<tonic::body::Body>) {
@@ -195,12 +226,17 @@ impl BodyObserver for Record {
 impl Drop for Record {
     fn drop(&mut self) {
         // No status at all: the caller went away before the answer ended.
-        let code = self.code.take().unwrap_or_else(|| code_name(Code::Cancelled).to_owned());
+        let code = self
+            .code
+            .take()
+            .unwrap_or_else(|| code_name(Code::Cancelled).to_owned());
         let server = self.server;
         let method = std::mem::take(&mut self.method);
         metrics::gauge!(IN_FLIGHT, "server" => server).decrement(1.0);
-        metrics::histogram!(DURATION, "server" => server, "method" => method.clone()).record(self.start.elapsed().as_secs_f64());
-        metrics::counter!(REQUESTS, "server" => server, "method" => method, "code" => code).increment(1);
+        metrics::histogram!(DURATION, "server" => server, "method" => method.clone())
+            .record(self.start.elapsed().as_secs_f64());
+        metrics::counter!(REQUESTS, "server" => server, "method" => method, "code" => code)
+            .increment(1);
     }
 }
 
@@ -237,7 +273,10 @@ mod tests {
             grpc_services: vec!["copydesk.v1.Segmenter".to_owned()],
             http_paths: vec!["/v1/annotate".to_owned()],
         };
-        assert_eq!(paths.method_label("/copydesk.v1.Segmenter/Segment"), "/copydesk.v1.Segmenter/Segment");
+        assert_eq!(
+            paths.method_label("/copydesk.v1.Segmenter/Segment"),
+            "/copydesk.v1.Segmenter/Segment"
+        );
         assert_eq!(paths.method_label("/v1/annotate"), "/v1/annotate");
         assert_eq!(paths.method_label("/wp-login.php"), "other");
         assert_eq!(paths.method_label("/evil.Service/X"), "other");

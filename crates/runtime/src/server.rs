@@ -48,7 +48,8 @@ impl Server {
                 max_document_bytes: 0,
                 max_batch_documents: 0,
                 max_message_bytes: config.max_message_bytes as u64,
-                max_concurrent_requests: u32::try_from(config.max_concurrent_requests).unwrap_or(u32::MAX),
+                max_concurrent_requests: u32::try_from(config.max_concurrent_requests)
+                    .unwrap_or(u32::MAX),
             }),
             supported_languages: Vec::new(),
         };
@@ -70,7 +71,11 @@ impl Server {
     }
 
     /// The document limits this server enforces, for `Info.GetInfo`.
-    pub fn with_document_limits(mut self, max_document_bytes: u64, max_batch_documents: u32) -> Self {
+    pub fn with_document_limits(
+        mut self,
+        max_document_bytes: u64,
+        max_batch_documents: u32,
+    ) -> Self {
         if let Some(limits) = &mut self.info.limits {
             limits.max_document_bytes = max_document_bytes;
             limits.max_batch_documents = max_batch_documents;
@@ -79,7 +84,10 @@ impl Server {
     }
 
     /// The BCP-47 codes of the languages this server fully supports.
-    pub fn with_supported_languages(mut self, languages: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_supported_languages(
+        mut self,
+        languages: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.info.supported_languages = languages.into_iter().map(Into::into).collect();
         self
     }
@@ -103,7 +111,11 @@ impl Server {
     }
 
     /// Serves HTTP requests for `path` on the same port.
-    pub fn add_http_route(mut self, path: &'static str, route: axum::routing::MethodRouter) -> Self {
+    pub fn add_http_route(
+        mut self,
+        path: &'static str,
+        route: axum::routing::MethodRouter,
+    ) -> Self {
         self.http = self.http.route(path, route);
         self.http_paths.push(path.to_owned());
         self
@@ -116,7 +128,15 @@ impl Server {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        let Server { name, config, mut routes, mut grpc_services, http, mut http_paths, info } = self;
+        let Server {
+            name,
+            config,
+            mut routes,
+            mut grpc_services,
+            http,
+            mut http_paths,
+            info,
+        } = self;
         let address = listener.local_addr()?;
 
         routes.add_service(InfoServer::new(InfoService { info }));
@@ -124,7 +144,9 @@ impl Server {
 
         let (reporter, health) = tonic_health::server::health_reporter();
         for service in &grpc_services {
-            reporter.set_service_status(service, ServingStatus::Serving).await;
+            reporter
+                .set_service_status(service, ServingStatus::Serving)
+                .await;
         }
         routes.add_service(health);
 
@@ -135,7 +157,10 @@ impl Server {
             .register_encoded_file_descriptor_set(copydesk_proto::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
         // List what this server serves, not every service of the contract.
-        for service in grpc_services.iter().chain(&[HEALTH, REFLECTION_V1, REFLECTION_V1ALPHA]) {
+        for service in grpc_services
+            .iter()
+            .chain(&[HEALTH, REFLECTION_V1, REFLECTION_V1ALPHA])
+        {
             reflection_v1 = reflection_v1.with_service_name(*service);
             reflection_v1alpha = reflection_v1alpha.with_service_name(*service);
         }
@@ -150,7 +175,11 @@ impl Server {
             .fallback(no_route);
 
         let known = KnownPaths {
-            grpc_services: grpc_services.iter().chain(&[HEALTH, REFLECTION_V1, REFLECTION_V1ALPHA]).map(|s| (*s).to_owned()).collect(),
+            grpc_services: grpc_services
+                .iter()
+                .chain(&[HEALTH, REFLECTION_V1, REFLECTION_V1ALPHA])
+                .map(|s| (*s).to_owned())
+                .collect(),
             http_paths,
         };
         let layers = ServiceBuilder::new()
@@ -170,7 +199,9 @@ impl Server {
             shutdown.await;
             tracing::info!(server = name, "shutting down: draining in-flight calls");
             for service in statuses.iter().chain(&[""]) {
-                health_reporter.set_service_status(service, ServingStatus::NotServing).await;
+                health_reporter
+                    .set_service_status(service, ServingStatus::NotServing)
+                    .await;
             }
             let _ = began_tx.send(());
         };
@@ -205,7 +236,8 @@ impl Server {
 
 async fn no_route(request: axum::extract::Request) -> axum::response::Response {
     if is_grpc(request.headers()) {
-        let status = tonic::Status::unimplemented(format!("no gRPC method {}", request.uri().path()));
+        let status =
+            tonic::Status::unimplemented(format!("no gRPC method {}", request.uri().path()));
         return status.into_http::<axum::body::Body>().into_response();
     }
     let body = axum::Json(serde_json::json!({

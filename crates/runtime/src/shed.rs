@@ -17,7 +17,12 @@ use crate::metrics::{SHED, is_grpc};
 
 /// Services that must answer even when the server is full: probes and
 /// introspection are how operators find out that it is full.
-const NEVER_SHED: &[&str] = &["/grpc.health.v1.Health/", "/grpc.reflection.", "/copydesk.v1.Info/", "/metrics"];
+const NEVER_SHED: &[&str] = &[
+    "/grpc.health.v1.Health/",
+    "/grpc.reflection.",
+    "/copydesk.v1.Info/",
+    "/metrics",
+];
 
 #[derive(Clone, Debug)]
 pub(crate) struct ShedLayer {
@@ -30,7 +35,11 @@ impl ShedLayer {
     /// `limit` 0 means no limit.
     pub(crate) fn new(server: &'static str, limit: usize) -> Self {
         let permits = (limit > 0).then(|| Arc::new(Semaphore::new(limit)));
-        ShedLayer { server, limit, permits }
+        ShedLayer {
+            server,
+            limit,
+            permits,
+        }
     }
 }
 
@@ -38,7 +47,10 @@ impl<S> Layer<S> for ShedLayer {
     type Service = ShedService<S>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        ShedService { inner, layer: self.clone() }
+        ShedService {
+            inner,
+            layer: self.clone(),
+        }
     }
 }
 
@@ -92,11 +104,14 @@ fn refusal(limit: usize, grpc: bool) -> http::Response<tonic::body::Body> {
     if grpc {
         return Status::resource_exhausted(message).into_http();
     }
-    let body = serde_json::json!({ "code": tonic::Code::ResourceExhausted as i32, "message": message }).to_string();
+    let body =
+        serde_json::json!({ "code": tonic::Code::ResourceExhausted as i32, "message": message })
+            .to_string();
     let mut response = http::Response::new(tonic::body::Body::new(body));
     *response.status_mut() = http::StatusCode::TOO_MANY_REQUESTS;
-    response
-        .headers_mut()
-        .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
     response
 }

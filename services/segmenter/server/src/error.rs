@@ -1,0 +1,55 @@
+//! Why a segmentation request fails.
+
+use copydesk_proto::encoding::SpanError;
+use tonic::Status;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request has no `document`.
+    #[error("document is required")]
+    MissingDocument,
+    /// The text is larger than the configured limit.
+    #[error(
+        "document.text is {size} bytes, over this server's limit of {limit} bytes (--max-document-bytes / COPYDESK_MAX_DOCUMENT_BYTES)"
+    )]
+    DocumentTooLarge { size: usize, limit: usize },
+    /// `content_type` is HTML.
+    #[error("document.content_type HTML is not supported yet; send PLAIN_TEXT")]
+    HtmlNotSupported,
+    /// An enum field holds a number the contract does not define.
+    #[error("{field}: unknown value {value}")]
+    UnknownEnumValue { field: &'static str, value: i32 },
+    /// The engine produced a span that is not a stretch of the text: a bug.
+    #[error("the segmenter produced an invalid span {start}..{end} for a text of {len} bytes")]
+    EngineSpan {
+        start: usize,
+        end: usize,
+        len: usize,
+    },
+    /// Converting offsets to the requested encoding failed: a bug, since
+    /// the engine's spans are checked first.
+    #[error("offset conversion: {0}")]
+    Offsets(#[from] SpanError),
+    /// The worker thread running the engine panicked or was cancelled.
+    #[error("segmentation worker failed: {0}")]
+    Worker(#[from] tokio::task::JoinError),
+    /// The server itself failed.
+    #[error(transparent)]
+    Runtime(#[from] copydesk_runtime::Error),
+}
+
+impl From<Error> for Status {
+    fn from(error: Error) -> Self {
+        let message = error.to_string();
+        match error {
+            Error::MissingDocument
+            | Error::DocumentTooLarge { .. }
+            | Error::HtmlNotSupported
+            | Error::UnknownEnumValue { .. } => Status::invalid_argument(message),
+            Error::EngineSpan { .. } | Error::Offsets(_) | Error::Worker(_) => {
+                Status::internal(message)
+            }
+            Error::Runtime(runtime) => runtime.into(),
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! One segmentation request: checked, segmented, converted.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use copydesk_proto::encoding::encode_spans;
+use copydesk_proto::v1::{
+    ContentType, OffsetEncoding, ResponseMeta, SegmentRequest, SegmentResponse, StageTiming,
+};
+use copydesk_segmenter::Segmenter;
+
+use crate::convert;
+use crate::error::Error;
+
+/// Texts up to this size are segmented on the async executor: handing
+/// them to a worker thread would cost more than segmenting them.
+const INLINE_BYTES: usize = 16 * 1024;
+
+/// A request that passed every check.
+#[derive(Debug)]
+pub struct Checked {
+    pub document_id: String,
+    pub text: String,
+    pub language_code: String,
+    pub encoding: OffsetEncoding,
+}
+
+/// Checks `request` against the contract and the size limit.
+pub fn check(request: SegmentRequest, max_document_bytes: usize) -> Result<Checked, Error> {
+    let encoding =
+        OffsetEncoding::try_from(request.encoding).map_err(|_| Error::UnknownEnumValue {
+            field: "encoding",
+            value: request.encoding,
+        })?;
+    let document = request.document.ok_or(Error::MissingDocument)?;
+    match ContentType::try_from(document.content_type) {
+        Ok(ContentType::Html) => return Err(Error::HtmlNotSupported),
+        Ok(ContentType::PlainText | ContentType::Unspecified) => {}
+        Err(_) => {
+            return Err(Error::UnknownEnumValue {
+                field: "document.content_type",
+                value: document.content_type,
+            });
+        }
+    }
+    if document.text.len() > max_document_bytes {
+        return Err(Error::DocumentTooLarge {
+            size: document.text.len(),
+            limit: max_document_bytes,
+        });
+    }
+    Ok(Checked {
+        document_id: document.id,
+        text: document.text,
+        language_code: document.language_code,
+        encoding,
+    })
+}
+
+/// Segments a checked request: CPU-bound, call it where blocking is fine.
+pub fn segment_checked(segmenter: &Segmenter, request: &Checked) -> Result<SegmentResponse, Error> {
+    let started = Instant::now();
+    let language = (!request.language_code.is_empty()).then_some(request.language_code.as_str());
+    let output = segmenter.segment(&request.text, language);
+    let mut segmentation = convert::segmentation(&request.text, &output)?;
+    encode_spans(&mut segmentation, &request.text, request.encoding)?;
+    let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+    Ok(SegmentResponse {
+        meta: Some(ResponseMeta {
+            language: segmentation.language.clone(),
+            models: vec![convert::model_info()],
+            timings: vec![StageTiming {
+                stage: crate::SERVER_NAME.to_owned(),
+                micros,
+            }],
+            encoding: request.encoding as i32,
+        }),
+        segmentation: Some(segmentation),
+        document_id: request.document_id.clone(),
+    })
+}
+
+/// Checks and segments `request`; large texts on a blocking worker thread so
+/// that the executor keeps serving other calls (and health checks).
+pub async fn segment(
+    segmenter: &Arc<Segmenter>,
+    request: SegmentRequest,
+    max_document_bytes: usize,
+) -> Result<SegmentResponse, Error> {
+    let checked = check(request, max_document_bytes)?;
+    if checked.text.len() <= INLINE_BYTES {
+        return segment_checked(segmenter, &checked);
+    }
+    let segmenter = Arc::clone(segmenter);
+    tokio::task::spawn_blocking(move || segment_checked(&segmenter, &checked)).await?
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use copydesk_proto::v1::Document;
+
+    use super::*;
+
+    fn request(text: &str) -> SegmentRequest {
+        SegmentRequest {
+            document: Some(Document {
+                text: text.to_owned(),
+                ..Default::default()
+            }),
+            encoding: 0,
+        }
+    }
+
+    #[test]
+    fn oversized_text_names_the_limit_and_the_size() {
+        let error = check(request("0123456789"), 4).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.contains("10 bytes") && message.contains("limit of 4 bytes"),
+            "{message}"
+        );
+        assert_eq!(
+            tonic::Status::from(error).code(),
+            tonic::Code::InvalidArgument
+        );
+    }
+
+    #[test]
+    fn html_and_unknown_enums_are_invalid_arguments() {
+        let mut html = request("<p>x</p>");
+        html.document.as_mut().unwrap().content_type = ContentType::Html as i32;
+        assert!(matches!(check(html, 100), Err(Error::HtmlNotSupported)));
+        let mut encoding = request("x");
+        encoding.encoding = 9;
+        assert!(matches!(
+            check(encoding, 100),
+            Err(Error::UnknownEnumValue {
+                field: "encoding",
+                ..
+            })
+        ));
+        assert!(matches!(
+            check(SegmentRequest::default(), 100),
+            Err(Error::MissingDocument)
+        ));
+    }
+
+    #[tokio::test]
+    async fn empty_and_large_texts_segment_without_failing() {
+        let segmenter = Arc::new(Segmenter::new());
+        let empty = segment(&segmenter, request(""), 100).await.unwrap();
+        let segmentation = empty.segmentation.unwrap();
+        assert!(segmentation.tokens.is_empty() && segmentation.sentences.is_empty());
+        let large = "Words follow words. ".repeat(2_000);
+        let response = segment(&segmenter, request(&large), 1 << 20).await.unwrap();
+        assert_eq!(
+            response.meta.unwrap().models[0].name,
+            "copydesk-segmenter-rules"
+        );
+    }
+}
