@@ -1,0 +1,72 @@
+//! The gateway's settings.
+
+use copydesk_runtime::ServerConfig;
+
+/// Default largest document: 1 MiB of text, as on the segmenter.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
+
+/// Settings only the gateway has.
+#[derive(Clone, Debug, clap::Args)]
+pub struct GatewayOptions {
+    /// Address of the segmenter service.
+    #[arg(
+        long = "segmenter",
+        env = "COPYDESK_SEGMENTER_ADDR",
+        default_value = "http://127.0.0.1:50052"
+    )]
+    pub segmenter_addr: String,
+
+    /// Largest number of documents in one BatchAnnotate request.
+    #[arg(long, env = "COPYDESK_MAX_BATCH_DOCUMENTS", default_value_t = 100)]
+    pub max_batch_documents: usize,
+
+    /// Documents of one batch or stream annotated at once.
+    #[arg(long, env = "COPYDESK_BATCH_CONCURRENCY", default_value_t = 4)]
+    pub batch_concurrency: usize,
+
+    /// Largest HTTP/JSON request body, in bytes.
+    #[arg(long, env = "COPYDESK_MAX_HTTP_BODY_BYTES", default_value_t = 32 * 1024 * 1024)]
+    pub max_http_body_bytes: usize,
+
+    /// How long a call to another service may take when the caller set no
+    /// deadline, in milliseconds.
+    #[arg(long, env = "COPYDESK_DOWNSTREAM_TIMEOUT_MS", default_value_t = 30_000)]
+    pub downstream_timeout_ms: u64,
+}
+
+impl Default for GatewayOptions {
+    fn default() -> Self {
+        GatewayOptions {
+            segmenter_addr: "http://127.0.0.1:50052".to_owned(),
+            max_batch_documents: 100,
+            batch_concurrency: 4,
+            max_http_body_bytes: 32 * 1024 * 1024,
+            downstream_timeout_ms: 30_000,
+        }
+    }
+}
+
+/// Settings of the gateway server.
+#[derive(Clone, Debug, clap::Args)]
+pub struct GatewayConfig {
+    #[command(flatten)]
+    pub gateway: GatewayOptions,
+
+    /// Largest `Document.text` accepted, in UTF-8 bytes; larger documents get
+    /// INVALID_ARGUMENT, never a cut.
+    #[arg(long, env = "COPYDESK_MAX_DOCUMENT_BYTES", default_value_t = DEFAULT_MAX_DOCUMENT_BYTES)]
+    pub max_document_bytes: usize,
+
+    #[command(flatten)]
+    pub server: ServerConfig,
+}
+
+impl Default for GatewayConfig {
+    fn default() -> Self {
+        GatewayConfig {
+            gateway: GatewayOptions::default(),
+            max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
+            server: ServerConfig::default(),
+        }
+    }
+}

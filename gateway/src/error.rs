@@ -1,0 +1,68 @@
+//! Why a gateway call fails as a whole. Failures of one feature are not
+//! errors: they are `FeatureError`s in the answer.
+
+use copydesk_proto::encoding::SpanError;
+use tonic::Status;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request has no `document`.
+    #[error("document is required")]
+    MissingDocument,
+    /// `features` is set with every field false.
+    #[error(
+        "features: no analysis requested; leave `features` unset for all of them or set at least one to true"
+    )]
+    NoFeatures,
+    /// An enum field holds a number the contract does not define.
+    #[error("{field}: unknown value {value}")]
+    UnknownEnumValue { field: &'static str, value: i32 },
+    /// The text is larger than the configured limit.
+    #[error(
+        "document.text is {size} bytes, over this server's limit of {limit} bytes (--max-document-bytes / COPYDESK_MAX_DOCUMENT_BYTES)"
+    )]
+    DocumentTooLarge { size: usize, limit: usize },
+    /// A batch holds more documents than allowed.
+    #[error(
+        "documents: {count} documents, over this server's limit of {limit} per batch (--max-batch-documents / COPYDESK_MAX_BATCH_DOCUMENTS)"
+    )]
+    TooManyDocuments { count: usize, limit: usize },
+    /// A service refused the request itself (too large, malformed): the
+    /// caller's request is at fault, so the whole call fails.
+    #[error("{service}: {}", status.message())]
+    RejectedDownstream {
+        service: &'static str,
+        status: Status,
+    },
+    /// Converting offsets to the requested encoding failed: a bug, since
+    /// spans come from the services in UTF-8 bytes of this very text.
+    #[error("offset conversion: {0}")]
+    Offsets(#[from] SpanError),
+    /// A configured address is not a URI.
+    #[error("address of the {service} service {address:?}: {source}")]
+    Address {
+        service: &'static str,
+        address: String,
+        source: tonic::transport::Error,
+    },
+    /// The server itself failed.
+    #[error(transparent)]
+    Runtime(#[from] copydesk_runtime::Error),
+}
+
+impl From<Error> for Status {
+    fn from(error: Error) -> Self {
+        let message = error.to_string();
+        match error {
+            Error::MissingDocument
+            | Error::NoFeatures
+            | Error::UnknownEnumValue { .. }
+            | Error::DocumentTooLarge { .. }
+            | Error::TooManyDocuments { .. } => Status::invalid_argument(message),
+            Error::RejectedDownstream { status, .. } => Status::new(status.code(), message),
+            Error::Offsets(_) => Status::internal(message),
+            Error::Address { .. } => Status::failed_precondition(message),
+            Error::Runtime(runtime) => runtime.into(),
+        }
+    }
+}

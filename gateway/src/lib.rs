@@ -1,0 +1,69 @@
+//! Copydesk's gateway: the `copydesk.v1.Annotator` service over gRPC and
+//! HTTP/JSON on one port. It segments a document once with the segmenter
+//! service and reports every feature it cannot serve in `errors` instead of
+//! failing the whole answer.
+//!
+//! - [`config`]: flags and environment variables;
+//! - [`features`]: which analyses a request asks for;
+//! - [`deadline`]: the caller's deadline, passed downstream;
+//! - [`segmenter_client`]: the segmenter over gRPC;
+//! - [`annotate`]: orchestration of one document;
+//! - [`batch`]: batches and streams of documents;
+//! - [`service`]: the tonic service;
+//! - [`http_json`]: `POST /v1/annotate` and `POST /v1/batchAnnotate`.
+
+#![forbid(unsafe_code)]
+
+pub mod annotate;
+pub mod batch;
+pub mod config;
+pub mod deadline;
+pub mod error;
+pub mod features;
+pub mod http_json;
+pub mod segmenter_client;
+pub mod service;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use copydesk_proto::v1::annotator_server::AnnotatorServer;
+use tokio::net::TcpListener;
+
+pub use annotate::Annotator;
+pub use config::{GatewayConfig, GatewayOptions};
+pub use error::Error;
+
+/// The server's name in Info, metrics and logs.
+pub const SERVER_NAME: &str = "gateway";
+
+/// Serves the gateway (with health, reflection, Info and /metrics) on
+/// `listener` until `shutdown` completes. The segmenter is connected to
+/// lazily: the gateway starts, and answers, while it is down.
+pub async fn serve<F>(
+    listener: TcpListener,
+    config: GatewayConfig,
+    shutdown: F,
+) -> Result<(), Error>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    let annotator = Arc::new(Annotator::new(&config)?);
+    let max_message = config.server.max_message_bytes;
+    let grpc = AnnotatorServer::from_arc(Arc::new(service::AnnotatorService::new(Arc::clone(
+        &annotator,
+    ))))
+    .max_decoding_message_size(max_message)
+    .max_encoding_message_size(max_message);
+    let server = copydesk_runtime::Server::new(SERVER_NAME, &config.server)
+        .with_document_limits(
+            config.max_document_bytes as u64,
+            u32::try_from(config.gateway.max_batch_documents).unwrap_or(u32::MAX),
+        )
+        .with_supported_languages(["en"])
+        .add_service(grpc);
+    http_json::routes(server, annotator, config.gateway.max_http_body_bytes)
+        .serve(listener, shutdown)
+        .await?;
+    Ok(())
+}
