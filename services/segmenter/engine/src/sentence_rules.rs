@@ -15,7 +15,8 @@
 //! - at a blank line, which also ends the paragraph.
 
 use crate::abbreviations::{
-    AbbreviationClass, is_am_pm, is_dotted_acronym, lookup, opens_sentence, opens_time_phrase,
+    AbbreviationClass, follows_time, is_am_pm, is_speech_verb, lookup, opens_sentence,
+    opens_time_phrase,
 };
 use crate::paragraphs::{Gap, gap, has_blank_line};
 use crate::{ByteSpan, Paragraph, Sentence, SentenceKind, Token, TokenKind};
@@ -296,7 +297,10 @@ impl<'t, 'a> Doc<'t, 'a> {
         }
         let next = self.next_word(last)?;
         let ends = match terminal {
-            Terminal::Exclamation | Terminal::FullStop => !self.starts_lower(next),
+            Terminal::Exclamation | Terminal::FullStop => {
+                let attribution = last > i && self.is_attribution(next);
+                !self.starts_lower(next) && !attribution
+            }
             Terminal::Ideographic => true,
             Terminal::SpacedEllipsis => false,
             Terminal::Ellipsis => {
@@ -305,14 +309,24 @@ impl<'t, 'a> Doc<'t, 'a> {
                     && matches!(self.raw(i - 1), "[" | "(");
                 !in_brackets && self.starts_upper(next)
             }
-            Terminal::Abbreviation => self.abbreviation_ends(start, i, next),
+            Terminal::Abbreviation => self.abbreviation_ends(start, i, next, self.gaps[last]),
         };
         ends.then_some(last)
     }
 
+    /// "Trump asked", "Mr. Smith said" after a closing quote.
+    fn is_attribution(&self, next: usize) -> bool {
+        let n = self.tokens.len();
+        let mut j = next + 1;
+        if self.starts_upper(next) && j < n && self.starts_upper(j) {
+            j += 1; // "Gov. Newsom", "Jane Smith"
+        }
+        j < n && is_speech_verb(self.raw(j))
+    }
+
     /// Whether the abbreviation at `i`, followed by the word at `next`, ends
     /// its sentence.
-    fn abbreviation_ends(&self, start: usize, i: usize, next: usize) -> bool {
+    fn abbreviation_ends(&self, start: usize, i: usize, next: usize, gap: Gap) -> bool {
         if self.starts_lower(next) || self.tokens[next].kind == TokenKind::Number {
             return false;
         }
@@ -322,7 +336,7 @@ impl<'t, 'a> Doc<'t, 'a> {
         if is_am_pm(word) {
             // "At 5 a.m. Mr. Smith went ..." against "... at 6 P.M. Mr. Smith then ...".
             let fronted = i - start <= 3 && opens_time_phrase(self.raw(start));
-            return !fronted && self.starts_upper(next);
+            return !fronted && self.starts_upper(next) && !follows_time(next_raw);
         }
         let single_letter = word.chars().count() == 1;
         if single_letter {
@@ -336,9 +350,9 @@ impl<'t, 'a> Doc<'t, 'a> {
         }
         match lookup(word) {
             Some(AbbreviationClass::Title) => false,
-            Some(AbbreviationClass::Other) => opens_sentence(next_raw),
-            None if is_dotted_acronym(word) => opens_sentence(next_raw),
-            None => opens_sentence(next_raw),
+            // A capital on the next line after "U.S." or "Inc." starts anew:
+            // hard-wrapped copy rarely breaks a line inside a name.
+            _ => opens_sentence(next_raw) || (gap == Gap::LineBreak && self.starts_upper(next)),
         }
     }
 

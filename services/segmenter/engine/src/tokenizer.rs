@@ -169,8 +169,10 @@ fn scan<'a>(text: &'a str, start: usize, end: usize, tokens: &mut Vec<Token<'a>>
                         iter.next();
                     }
                 } else if let Some(w) = word {
-                    if next_alnum {
-                        continue; // "2.63", "U.S", "example.com"
+                    let hyphen_then_word =
+                        next == Some('-') && s[rel + 1..].chars().nth(1).is_some_and(is_word_char);
+                    if next_alnum || hyphen_then_word {
+                        continue; // "2.63", "U.S", "example.com", "U.S.-China"
                     }
                     if keeps_period(&text[w..at]) {
                         flush(text, &mut word, after, tokens);
