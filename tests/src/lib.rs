@@ -1,0 +1,146 @@
+//! Helpers for Copydesk's end-to-end tests: real servers on ephemeral
+//! ports, listeners handed in, readiness awaited through the health service.
+
+#![forbid(unsafe_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use copydesk_gateway::GatewayConfig;
+use copydesk_segmenter_server::SegmenterConfig;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tonic::transport::Channel;
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+
+pub mod raw;
+
+/// A server running in this process until [`Running::stop`] or drop.
+pub struct Running {
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), String>>,
+}
+
+impl Running {
+    /// `http://127.0.0.1:port`, for clients.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub async fn channel(&self) -> Channel {
+        Channel::from_shared(self.url())
+            .unwrap()
+            .connect()
+            .await
+            .unwrap()
+    }
+
+    /// Asks the server to shut down and waits until it has.
+    pub async fn stop(mut self) -> Result<(), String> {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        (&mut self.task).await.unwrap()
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+async fn start<F, Fut, E>(serve: F, service: &str) -> Running
+where
+    F: FnOnce(TcpListener, oneshot::Receiver<()>) -> Fut,
+    Fut: Future<Output = Result<(), E>> + Send + 'static,
+    E: std::fmt::Display,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (shutdown, signal) = oneshot::channel();
+    let serving = serve(listener, signal);
+    let task = tokio::spawn(async move { serving.await.map_err(|e| e.to_string()) });
+    let running = Running {
+        addr,
+        shutdown: Some(shutdown),
+        task,
+    };
+    wait_until_serving(&running.url(), service).await;
+    running
+}
+
+/// Starts a segmenter server on an ephemeral port; returns once its health
+/// service says SERVING.
+pub async fn start_segmenter(config: SegmenterConfig) -> Running {
+    start(
+        |listener, signal| {
+            copydesk_segmenter_server::serve(listener, config, async move {
+                let _ = signal.await;
+            })
+        },
+        copydesk_proto::service_names::SEGMENTER,
+    )
+    .await
+}
+
+/// Starts a gateway on an ephemeral port talking to `segmenter_url`.
+pub async fn start_gateway(mut config: GatewayConfig, segmenter_url: &str) -> Running {
+    config.gateway.segmenter_addr = segmenter_url.to_owned();
+    start(
+        |listener, signal| {
+            copydesk_gateway::serve(listener, config, async move {
+                let _ = signal.await;
+            })
+        },
+        copydesk_proto::service_names::ANNOTATOR,
+    )
+    .await
+}
+
+/// A segmenter and a gateway in front of it.
+pub async fn start_stack() -> (Running, Running) {
+    let segmenter = start_segmenter(SegmenterConfig::default()).await;
+    let gateway = start_gateway(GatewayConfig::default(), &segmenter.url()).await;
+    (segmenter, gateway)
+}
+
+/// Waits, through the health service's Watch stream, until `service` at
+/// `url` is SERVING. The listener is bound before the server starts, so the
+/// connection waits in the backlog rather than failing.
+pub async fn wait_until_serving(url: &str, service: &str) {
+    let channel = Channel::from_shared(url.to_owned())
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let mut health = HealthClient::new(channel);
+    let mut watch = health
+        .watch(HealthCheckRequest {
+            service: service.to_owned(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    while let Some(status) = watch.message().await.unwrap() {
+        if status.status == ServingStatus::Serving as i32 {
+            return;
+        }
+    }
+    panic!("health watch of {service} ended before SERVING");
+}
+
+/// An address where nothing listens: a port bound and released.
+pub async fn closed_address() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    format!("http://{addr}")
+}
