@@ -62,8 +62,8 @@ fn cased(word: &str) -> Option<AbbreviationClass> {
 fn uncased(lower: &str) -> Option<AbbreviationClass> {
     use AbbreviationClass::*;
     Some(match lower {
-        "vs" | "v" | "viz" | "cf" | "ca" | "approx" | "p" | "pp" | "esp" | "incl" | "ref"
-        | "refs" | "nos" | "fig" | "figs" | "vol" | "eds" => Title,
+        "vs" | "v" | "viz" | "cf" | "ca" | "e.g" | "i.e" | "a.k.a" | "approx" | "p" | "pp"
+        | "esp" | "incl" | "ref" | "refs" | "nos" | "fig" | "figs" | "vol" | "eds" => Title,
         "inc" | "corp" | "co" | "cos" | "ltd" | "plc" | "llc" | "bros" | "jr" | "sr" | "esq"
         | "etc" | "al" | "dept" | "depts" | "univ" | "assn" | "assoc" | "govt" | "intl"
         | "natl" | "est" | "min" | "max" | "yr" | "yrs" | "hr" | "hrs" | "mos" | "wk" | "wks"

@@ -14,6 +14,8 @@
 //! - before a bullet or a numbered or lettered list item ("1.", "2)", "b.");
 //! - at a blank line, which also ends the paragraph.
 
+use std::collections::HashMap;
+
 use crate::abbreviations::{
     AbbreviationClass, follows_time, is_am_pm, is_speech_verb, lookup, opens_sentence,
     opens_time_phrase,
@@ -452,15 +454,24 @@ impl<'t, 'a> Doc<'t, 'a> {
                 block += 1;
             }
         }
-        for (a, first) in candidates.iter().enumerate() {
-            let chained = candidates.iter().enumerate().any(|(b, other)| {
-                other.block == first.block
-                    && other.letters == first.letters
-                    && ((b > a && other.value == first.value + 1)
-                        || (b < a && other.value + 1 == first.value))
-            });
-            if chained {
-                markers[first.at] = first.len;
+        // Where each (paragraph, kind, value) first and last occurs, so that
+        // a candidate's chain partners are found without comparing all pairs.
+        let mut seen: HashMap<(usize, bool, u32), (usize, usize)> = HashMap::new();
+        for (k, c) in candidates.iter().enumerate() {
+            seen.entry((c.block, c.letters, c.value))
+                .and_modify(|(_, last)| *last = k)
+                .or_insert((k, k));
+        }
+        for (k, c) in candidates.iter().enumerate() {
+            let later_successor = seen
+                .get(&(c.block, c.letters, c.value + 1))
+                .is_some_and(|&(_, last)| last > k);
+            let earlier_predecessor = c.value > 0
+                && seen
+                    .get(&(c.block, c.letters, c.value - 1))
+                    .is_some_and(|&(first, _)| first < k);
+            if later_successor || earlier_predecessor {
+                markers[c.at] = c.len;
             }
         }
         markers
