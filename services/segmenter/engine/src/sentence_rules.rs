@@ -190,8 +190,12 @@ impl<'t, 'a> Doc<'t, 'a> {
         &self.tokens[i].norm
     }
 
+    /// Lower-case initial, as words that carry on a sentence have; brand
+    /// names with a capital inside ("eBay", "iPhone") can open one.
     fn starts_lower(&self, i: usize) -> bool {
-        self.raw(i).chars().next().is_some_and(char::is_lowercase)
+        let raw = self.raw(i);
+        raw.chars().next().is_some_and(char::is_lowercase)
+            && !raw.chars().skip(1).any(char::is_uppercase)
     }
 
     fn starts_upper(&self, i: usize) -> bool {
@@ -299,9 +303,21 @@ impl<'t, 'a> Doc<'t, 'a> {
         }
         let next = self.next_word(last)?;
         let ends = match terminal {
+            Terminal::Exclamation
+                if is_exclamation_name(
+                    &self.text[self.tokens[start.max(i.saturating_sub(1))].span.start
+                        ..self.tokens[i].span.end],
+                ) =>
+            {
+                false
+            }
             Terminal::Exclamation | Terminal::FullStop => {
                 let attribution = last > i && self.is_attribution(next);
                 !self.starts_lower(next) && !attribution
+            }
+            // "“No.” He left.": a closing quote after the period settles it.
+            Terminal::Abbreviation if last > i => {
+                !self.starts_lower(next) && !self.is_attribution(next)
             }
             Terminal::Ideographic => true,
             Terminal::SpacedEllipsis => false,
@@ -532,6 +548,14 @@ impl<'t, 'a> Doc<'t, 'a> {
             block,
         })
     }
+}
+
+/// Names that end in an exclamation mark ("Yahoo! Inc.").
+fn is_exclamation_name(words: &str) -> bool {
+    matches!(
+        words,
+        "Yahoo!" | "Jeopardy!" | "Mamma Mia!" | "Oklahoma!" | "Wham!" | "Hello!" | "Panic!"
+    )
 }
 
 /// A possible list marker.

@@ -241,3 +241,16 @@ fn chinese_sentences_end_at_ideographic_full_stops() {
         ["会谈将恢复。", "双方同意了！"]
     );
 }
+
+#[test]
+fn names_with_marks_and_brands_in_lower_case() {
+    assert_eq!(
+        sentences("She joined Yahoo! Inc. in 2004. eBay bought the unit. “No.” He left."),
+        [
+            "She joined Yahoo! Inc. in 2004.",
+            "eBay bought the unit.",
+            "“No.”",
+            "He left."
+        ]
+    );
+}
