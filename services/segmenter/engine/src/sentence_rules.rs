@@ -552,10 +552,7 @@ impl<'t, 'a> Doc<'t, 'a> {
 
 /// Names that end in an exclamation mark ("Yahoo! Inc.").
 fn is_exclamation_name(words: &str) -> bool {
-    matches!(
-        words,
-        "Yahoo!" | "Jeopardy!" | "Mamma Mia!" | "Oklahoma!" | "Wham!" | "Hello!" | "Panic!"
-    )
+    matches!(words, "Yahoo!" | "Jeopardy!" | "Oklahoma!" | "Wham!")
 }
 
 /// A possible list marker.
