@@ -26,7 +26,7 @@ pub struct Annotator {
 impl Annotator {
     pub fn new(config: &GatewayConfig) -> Result<Self, Error> {
         let segmenter = SegmenterClient::connect_lazy(
-            &config.gateway.segmenter_addr,
+            &config.segmenter_addr,
             config.server.max_message_bytes,
             Duration::from_millis(config.gateway.downstream_timeout_ms),
         )?;

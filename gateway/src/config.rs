@@ -5,17 +5,13 @@ use copydesk_runtime::ServerConfig;
 /// Default largest document: 1 MiB of text, as on the segmenter.
 pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 
-/// Settings only the gateway has.
+/// Default address of the segmenter service.
+pub const DEFAULT_SEGMENTER_ADDR: &str = "http://127.0.0.1:50052";
+
+/// Settings only the gateway has, apart from the addresses of the services
+/// it calls (which `copydesk up` decides itself).
 #[derive(Clone, Debug, clap::Args)]
 pub struct GatewayOptions {
-    /// Address of the segmenter service.
-    #[arg(
-        long = "segmenter",
-        env = "COPYDESK_SEGMENTER_ADDR",
-        default_value = "http://127.0.0.1:50052"
-    )]
-    pub segmenter_addr: String,
-
     /// Largest number of documents in one BatchAnnotate request.
     #[arg(long, env = "COPYDESK_MAX_BATCH_DOCUMENTS", default_value_t = 100)]
     pub max_batch_documents: usize,
@@ -37,7 +33,6 @@ pub struct GatewayOptions {
 impl Default for GatewayOptions {
     fn default() -> Self {
         GatewayOptions {
-            segmenter_addr: "http://127.0.0.1:50052".to_owned(),
             max_batch_documents: 100,
             batch_concurrency: 4,
             max_http_body_bytes: 32 * 1024 * 1024,
@@ -49,6 +44,10 @@ impl Default for GatewayOptions {
 /// Settings of the gateway server.
 #[derive(Clone, Debug, clap::Args)]
 pub struct GatewayConfig {
+    /// Address of the segmenter service.
+    #[arg(long = "segmenter", env = "COPYDESK_SEGMENTER_ADDR", default_value = DEFAULT_SEGMENTER_ADDR)]
+    pub segmenter_addr: String,
+
     #[command(flatten)]
     pub gateway: GatewayOptions,
 
@@ -64,6 +63,7 @@ pub struct GatewayConfig {
 impl Default for GatewayConfig {
     fn default() -> Self {
         GatewayConfig {
+            segmenter_addr: DEFAULT_SEGMENTER_ADDR.to_owned(),
             gateway: GatewayOptions::default(),
             max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
             server: ServerConfig::default(),

@@ -93,7 +93,7 @@ pub async fn start_segmenter(config: SegmenterConfig) -> Running {
 
 /// Starts a gateway on an ephemeral port talking to `segmenter_url`.
 pub async fn start_gateway(mut config: GatewayConfig, segmenter_url: &str) -> Running {
-    config.gateway.segmenter_addr = segmenter_url.to_owned();
+    config.segmenter_addr = segmenter_url.to_owned();
     start(
         |listener, signal| {
             copydesk_gateway::serve(listener, config, async move {

@@ -1,0 +1,76 @@
+//! `copydesk`: run the servers, analyse text against them, check their
+//! health.
+
+#![forbid(unsafe_code)]
+
+mod analyze;
+mod healthcheck;
+mod logging;
+mod serve;
+mod shutdown;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Copydesk: self-hosted text analysis for newsrooms.
+#[derive(Debug, Parser)]
+#[command(name = "copydesk", version)]
+struct Cli {
+    /// How to write logs (to standard error).
+    #[arg(long, env = "COPYDESK_LOG_FORMAT", value_enum, default_value_t = logging::LogFormat::Text, global = true)]
+    log_format: logging::LogFormat,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run every server in this process (gateway on 50051, segmenter on
+    /// 50052), talking gRPC to each other, until Ctrl-C or SIGTERM.
+    Up(serve::UpArgs),
+    /// Run one server per process (containers, Kubernetes).
+    Serve {
+        #[command(subcommand)]
+        server: serve::ServeCommand,
+    },
+    /// Analyse a text file (or standard input) with a running gateway.
+    Analyze(analyze::AnalyzeArgs),
+    /// Exit 0 when a server (or one of its services) is SERVING, 1 otherwise.
+    Healthcheck(healthcheck::HealthcheckArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let quiet = matches!(cli.command, Command::Analyze(_) | Command::Healthcheck(_));
+    logging::init(cli.log_format, if quiet { "warn" } else { "info" });
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("copydesk: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        match cli.command {
+            Command::Up(args) => report(serve::up(args).await),
+            Command::Serve { server } => serve::serve(server).await,
+            Command::Analyze(args) => report(analyze::run(args).await),
+            Command::Healthcheck(args) => healthcheck::run(args).await,
+        }
+    })
+}
+
+fn report(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("copydesk: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
