@@ -69,6 +69,21 @@ pub fn identify(text: &str) -> Language {
         };
     }
     match whatlang::detect(sample) {
+        // Trigrams cannot tell a headline or a one-line English sentence
+        // from Afrikaans or Dutch; short, unaccented Latin text that
+        // whatlang is unsure of is far more often English in a newsroom.
+        Some(info)
+            if !info.is_reliable()
+                && sample.is_ascii()
+                && sample.bytes().any(|b| b.is_ascii_alphabetic()) =>
+        {
+            Language {
+                code: "en".to_owned(),
+                supported: true,
+                confidence: (info.confidence() as f32).min(0.5),
+                detected: true,
+            }
+        }
         Some(info) => {
             let code = bcp47(info.lang());
             Language {
@@ -285,6 +300,13 @@ mod tests {
             assert_eq!(plainly_english(other), None, "{other}");
             assert_ne!(identify(other).code, "en", "{other}");
         }
+    }
+
+    #[test]
+    fn short_plain_text_whatlang_is_unsure_of_is_english() {
+        let lang = identify("Hello World. My name is Jonas.");
+        assert_eq!(lang.code, "en");
+        assert!(lang.confidence <= 0.5, "reported as unsure");
     }
 
     #[test]

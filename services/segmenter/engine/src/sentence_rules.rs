@@ -249,6 +249,9 @@ impl<'t, 'a> Doc<'t, 'a> {
 
     /// Bullets: "•" anywhere, and "-", "*" or a dash opening a line.
     fn is_bullet(&self, i: usize) -> bool {
+        if self.tokens[i].kind == TokenKind::Word || self.tokens[i].kind == TokenKind::Number {
+            return false; // most tokens: skip the string comparisons
+        }
         match self.raw(i) {
             "•" | "⁃" | "‣" | "◦" | "▪" | "■" | "□" | "●" | "○" | "►" | "➢" => {
                 true
