@@ -298,10 +298,23 @@ impl<'t, 'a> Doc<'t, 'a> {
     fn ends_at_terminal(&self, start: usize, i: usize, terminal: Terminal) -> Option<usize> {
         let n = self.tokens.len();
         let mut last = i;
-        while last + 1 < n && !self.tokens[last].space_after && self.is_closing(last + 1) {
-            last += 1;
+        loop {
+            if last + 1 < n && !self.tokens[last].space_after && self.is_closing(last + 1) {
+                last += 1;
+            } else if let Some(end) = self.citation_after(last) {
+                last = end; // "martyr.[1] The emperor"
+            } else {
+                break;
+            }
         }
-        if !self.tokens[last].space_after && terminal != Terminal::Ideographic {
+        let lost_space = terminal == Terminal::FullStop
+            && last == i
+            && self
+                .tokens
+                .get(i + 1)
+                .is_some_and(|t| t.kind == TokenKind::Word)
+            && self.starts_upper(i + 1); // "world.Today"
+        if !self.tokens[last].space_after && terminal != Terminal::Ideographic && !lost_space {
             return None; // "Jr.'s", "that....She"
         }
         let next = self.next_word(last)?;
@@ -333,6 +346,21 @@ impl<'t, 'a> Doc<'t, 'a> {
             Terminal::Abbreviation => self.abbreviation_ends(start, i, next, self.gaps[last]),
         };
         ends.then_some(last)
+    }
+
+    /// The last token of a citation mark ("[1]", "[12]") attached to token
+    /// `i`, if one follows.
+    fn citation_after(&self, i: usize) -> Option<usize> {
+        let close = i + 3;
+        let attached = |j: usize| !self.tokens[j - 1].space_after;
+        (close < self.tokens.len()
+            && self.raw(i + 1) == "["
+            && attached(i + 1)
+            && self.tokens[i + 2].kind == TokenKind::Number
+            && attached(i + 2)
+            && self.raw(close) == "]"
+            && attached(close))
+        .then_some(close)
     }
 
     /// "Trump asked", "Mr. Smith said" after a closing quote.

@@ -171,7 +171,9 @@ fn scan<'a>(text: &'a str, start: usize, end: usize, tokens: &mut Vec<Token<'a>>
                 } else if let Some(w) = word {
                     let hyphen_then_word =
                         next == Some('-') && s[rel + 1..].chars().nth(1).is_some_and(is_word_char);
-                    if next_alnum || hyphen_then_word {
+                    if (next_alnum && !missing_space(&text[w..at], &s[rel + 1..]))
+                        || hyphen_then_word
+                    {
                         continue; // "2.63", "U.S", "example.com", "U.S.-China"
                     }
                     if keeps_period(&text[w..at]) {
@@ -268,6 +270,18 @@ fn extends_emoji(tokens: &[Token<'_>], at: usize, c: char) -> bool {
     }
     matches!(c, '\u{200D}' | '\u{FE0F}' | '\u{1F3FB}'..='\u{1F3FF}')
         || (is_emoji(c) && last.norm.ends_with('\u{200D}'))
+}
+
+/// "world.Today": a full stop that lost its space, between a lower-case
+/// word and a capitalised one. Domains ("Amazon.com") and acronyms
+/// ("U.S.A") do not look like that.
+fn missing_space(before: &str, after: &str) -> bool {
+    let mut next = after.chars();
+    before.chars().count() >= 2
+        && before.chars().all(char::is_alphabetic)
+        && before.chars().last().is_some_and(char::is_lowercase)
+        && next.next().is_some_and(char::is_uppercase)
+        && next.next().is_some_and(char::is_lowercase)
 }
 
 fn ends_with_digit(text: &str, word: Option<usize>, at: usize) -> bool {
@@ -591,6 +605,15 @@ mod tests {
         assert_eq!(texts(text), ["A", "“", "b", "”", "😀", "cat", ".", "D"]);
         assert_eq!(spaces, [true, false, false, true, true, false, true, false]);
         assert_eq!(tokens[4].kind, TokenKind::Emoji);
+    }
+
+    #[test]
+    fn a_full_stop_that_lost_its_space_is_split_off() {
+        assert_eq!(texts("world.Today is"), ["world", ".", "Today", "is"]);
+        assert_eq!(
+            texts("Amazon.com and U.S.A."),
+            ["Amazon.com", "and", "U.S.A."]
+        );
     }
 
     #[test]

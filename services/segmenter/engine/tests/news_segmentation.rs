@@ -254,3 +254,42 @@ fn names_with_marks_and_brands_in_lower_case() {
         ]
     );
 }
+
+#[test]
+fn sloppy_copy_and_citations() {
+    assert_eq!(
+        sentences("Hello world.Today is Tuesday.Mr. Smith went to Amazon.com to buy 1,000 items."),
+        [
+            "Hello world.",
+            "Today is Tuesday.",
+            "Mr. Smith went to Amazon.com to buy 1,000 items."
+        ]
+    );
+    assert_eq!(
+        sentences(
+            "Saint Maximus (died 250) is a Christian saint and martyr.[1] The emperor Decius published a decree."
+        ),
+        [
+            "Saint Maximus (died 250) is a Christian saint and martyr.[1]",
+            "The emperor Decius published a decree."
+        ]
+    );
+    assert_eq!(
+        sentences(
+            "The nurse gave him the i.v. in his vein. She gave him the i.v. It was a great I.V. that she gave him."
+        ),
+        [
+            "The nurse gave him the i.v. in his vein.",
+            "She gave him the i.v.",
+            "It was a great I.V. that she gave him."
+        ]
+    );
+    assert_eq!(
+        sentences("The temperature was 23° C. It was hot. Mix it, and -- voila! -- you have cake."),
+        [
+            "The temperature was 23° C.",
+            "It was hot.",
+            "Mix it, and -- voila! -- you have cake."
+        ]
+    );
+}
