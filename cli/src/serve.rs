@@ -86,6 +86,8 @@ pub async fn up(args: UpArgs) -> anyhow::Result<()> {
 
     let gateway_config = GatewayConfig {
         segmenter_addr: segmenter_url,
+        entities_addr: copydesk_gateway::config::DEFAULT_ENTITIES_ADDR.to_owned(),
+        sentiment_addr: copydesk_gateway::config::DEFAULT_SENTIMENT_ADDR.to_owned(),
         gateway: args.gateway,
         max_document_bytes: args.segmenter.max_document_bytes,
         server: args.segmenter.server.clone(),

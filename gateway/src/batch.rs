@@ -13,8 +13,8 @@ use copydesk_proto::v1::{
 use futures::{Stream, StreamExt};
 use tonic::{Status, Streaming};
 
-use crate::annotate::{Annotator, encoding};
 use crate::error::Error;
+use crate::fan_out::{Annotator, encoding};
 use crate::features;
 
 /// Annotates every document of a batch with the batch's features.

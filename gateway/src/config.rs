@@ -8,6 +8,12 @@ pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 /// Default address of the segmenter service.
 pub const DEFAULT_SEGMENTER_ADDR: &str = "http://127.0.0.1:50052";
 
+/// Default address of the entities service.
+pub const DEFAULT_ENTITIES_ADDR: &str = "http://127.0.0.1:50053";
+
+/// Default address of the sentiment service.
+pub const DEFAULT_SENTIMENT_ADDR: &str = "http://127.0.0.1:50054";
+
 /// Settings only the gateway has, apart from the addresses of the services
 /// it calls (which `copydesk up` decides itself).
 #[derive(Clone, Debug, clap::Args)]
@@ -48,6 +54,14 @@ pub struct GatewayConfig {
     #[arg(long = "segmenter", env = "COPYDESK_SEGMENTER_ADDR", default_value = DEFAULT_SEGMENTER_ADDR)]
     pub segmenter_addr: String,
 
+    /// Address of the entities service.
+    #[arg(long = "entities", env = "COPYDESK_ENTITIES_ADDR", default_value = DEFAULT_ENTITIES_ADDR)]
+    pub entities_addr: String,
+
+    /// Address of the sentiment service.
+    #[arg(long = "sentiment", env = "COPYDESK_SENTIMENT_ADDR", default_value = DEFAULT_SENTIMENT_ADDR)]
+    pub sentiment_addr: String,
+
     #[command(flatten)]
     pub gateway: GatewayOptions,
 
@@ -64,6 +78,8 @@ impl Default for GatewayConfig {
     fn default() -> Self {
         GatewayConfig {
             segmenter_addr: DEFAULT_SEGMENTER_ADDR.to_owned(),
+            entities_addr: DEFAULT_ENTITIES_ADDR.to_owned(),
+            sentiment_addr: DEFAULT_SENTIMENT_ADDR.to_owned(),
             gateway: GatewayOptions::default(),
             max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
             server: ServerConfig::default(),

@@ -1,4 +1,4 @@
-//! Which analyses a request asks for, and which of them this build serves.
+//! Which analyses a request asks for.
 
 use copydesk_proto::v1::Features;
 
@@ -31,22 +31,6 @@ impl Feature {
             Feature::DocumentSentiment => "document_sentiment",
             Feature::SentenceSentiment => "sentence_sentiment",
             Feature::EntitySentiment => "entity_sentiment",
-        }
-    }
-
-    /// Why this build cannot serve the feature, if it cannot: its service
-    /// does not exist yet. Said plainly rather than faked.
-    pub fn unavailable_in_this_build(self) -> Option<&'static str> {
-        match self {
-            Feature::Segmentation => None,
-            Feature::Entities => Some(
-                "entity recognition is not available yet: the entities service is not part of this build",
-            ),
-            Feature::DocumentSentiment | Feature::SentenceSentiment | Feature::EntitySentiment => {
-                Some(
-                    "sentiment analysis is not available yet: the sentiment service is not part of this build",
-                )
-            }
         }
     }
 
@@ -98,14 +82,5 @@ mod tests {
             requested(Some(&one)).unwrap(),
             vec![Feature::EntitySentiment]
         );
-    }
-
-    #[test]
-    fn only_segmentation_is_served_in_this_build() {
-        let served: Vec<_> = Feature::ALL
-            .into_iter()
-            .filter(|f| f.unavailable_in_this_build().is_none())
-            .collect();
-        assert_eq!(served, vec![Feature::Segmentation]);
     }
 }

@@ -17,8 +17,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tonic::{Code, Status};
 
-use crate::annotate::Annotator;
 use crate::batch;
+use crate::fan_out::Annotator;
 
 #[derive(Clone)]
 struct HttpState {

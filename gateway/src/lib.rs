@@ -1,27 +1,31 @@
 //! Copydesk's gateway: the `copydesk.v1.Annotator` service over gRPC and
-//! HTTP/JSON on one port. It segments a document once with the segmenter
-//! service and reports every feature it cannot serve in `errors` instead of
-//! failing the whole answer.
+//! HTTP/JSON on one port. It segments a document once, calls the entities
+//! and sentiment services with that segmentation, and reports every feature
+//! it cannot serve in `errors` instead of failing the whole answer.
 //!
 //! - [`config`]: flags and environment variables;
 //! - [`features`]: which analyses a request asks for;
 //! - [`deadline`]: the caller's deadline, passed downstream;
-//! - [`segmenter_client`]: the segmenter over gRPC;
-//! - [`annotate`]: orchestration of one document;
+//! - [`downstream`]: what every call to another service shares;
+//! - [`segmenter_client`], [`entities_client`], [`sentiment_client`]: the services over gRPC;
+//! - [`fan_out`]: orchestration of one document;
 //! - [`batch`]: batches and streams of documents;
 //! - [`service`]: the tonic service;
 //! - [`http_json`]: `POST /v1/annotate` and `POST /v1/batchAnnotate`.
 
 #![forbid(unsafe_code)]
 
-pub mod annotate;
 pub mod batch;
 pub mod config;
 pub mod deadline;
+pub mod downstream;
+pub mod entities_client;
 pub mod error;
+pub mod fan_out;
 pub mod features;
 pub mod http_json;
 pub mod segmenter_client;
+pub mod sentiment_client;
 pub mod service;
 
 use std::future::Future;
@@ -30,16 +34,16 @@ use std::sync::Arc;
 use copydesk_proto::v1::annotator_server::AnnotatorServer;
 use tokio::net::TcpListener;
 
-pub use annotate::Annotator;
 pub use config::{GatewayConfig, GatewayOptions};
 pub use error::Error;
+pub use fan_out::Annotator;
 
 /// The server's name in Info, metrics and logs.
 pub const SERVER_NAME: &str = "gateway";
 
 /// Serves the gateway (with health, reflection, Info and /metrics) on
-/// `listener` until `shutdown` completes. The segmenter is connected to
-/// lazily: the gateway starts, and answers, while it is down.
+/// `listener` until `shutdown` completes. The services are connected to
+/// lazily: the gateway starts, and answers, while they are down.
 pub async fn serve<F>(
     listener: TcpListener,
     config: GatewayConfig,

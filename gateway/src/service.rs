@@ -8,9 +8,9 @@ use copydesk_proto::v1::{
 };
 use tonic::{Request, Response, Status, Streaming};
 
-use crate::annotate::Annotator;
 use crate::batch::{self, ResultStream};
 use crate::deadline;
+use crate::fan_out::Annotator;
 
 pub struct AnnotatorService {
     annotator: Arc<Annotator>,

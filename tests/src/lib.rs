@@ -105,10 +105,21 @@ pub async fn start_gateway(mut config: GatewayConfig, segmenter_url: &str) -> Ru
     .await
 }
 
-/// A segmenter and a gateway in front of it.
+/// Gateway settings whose entities and sentiment services are down (a
+/// closed port each), so tests never reach a server that happens to run on
+/// a default port.
+pub async fn gateway_config() -> GatewayConfig {
+    GatewayConfig {
+        entities_addr: closed_address().await,
+        sentiment_addr: closed_address().await,
+        ..GatewayConfig::default()
+    }
+}
+
+/// A segmenter and a gateway in front of it; entities and sentiment down.
 pub async fn start_stack() -> (Running, Running) {
     let segmenter = start_segmenter(SegmenterConfig::default()).await;
-    let gateway = start_gateway(GatewayConfig::default(), &segmenter.url()).await;
+    let gateway = start_gateway(gateway_config().await, &segmenter.url()).await;
     (segmenter, gateway)
 }
 

@@ -2,7 +2,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use copydesk_e2e::{closed_address, raw, start_gateway, start_segmenter, start_stack};
+use copydesk_e2e::{
+    closed_address, gateway_config, raw, start_gateway, start_segmenter, start_stack,
+};
 use copydesk_gateway::GatewayConfig;
 use copydesk_proto::v1::annotate_result::Outcome;
 use copydesk_proto::v1::annotator_client::AnnotatorClient;
@@ -47,7 +49,7 @@ fn error_codes(response: &AnnotateResponse) -> Vec<(&str, i32)> {
 }
 
 #[tokio::test]
-async fn annotate_segments_and_reports_unbuilt_features_as_unimplemented() {
+async fn annotate_segments_and_reports_services_that_are_down_as_unavailable() {
     let (_segmenter, gateway) = start_stack().await;
     let response = annotator(&gateway)
         .await
@@ -65,22 +67,24 @@ async fn annotate_segments_and_reports_unbuilt_features_as_unimplemented() {
         .map(|s| s.text.as_str())
         .collect();
     assert_eq!(sentences, ["Hello World.", "My name is Jonas."]);
-    let unimplemented = Code::Unimplemented as i32;
+    let unavailable = Code::Unavailable as i32;
     assert_eq!(
         error_codes(&response),
         [
-            ("entities", unimplemented),
-            ("document_sentiment", unimplemented),
-            ("sentence_sentiment", unimplemented),
-            ("entity_sentiment", unimplemented),
+            ("entities", unavailable),
+            ("entity_sentiment", unavailable),
+            ("document_sentiment", unavailable),
+            ("sentence_sentiment", unavailable),
         ]
     );
-    assert!(
-        response
-            .errors
-            .iter()
-            .all(|e| e.message.contains("not part of this build"))
-    );
+    for error in &response.errors {
+        let service = if error.feature == "entities" || error.feature == "entity_sentiment" {
+            "entities:"
+        } else {
+            "sentiment:"
+        };
+        assert!(error.message.starts_with(service), "{error:?}");
+    }
     assert!(
         response.entities.is_empty()
             && response.document_sentiment.is_none()
@@ -92,7 +96,7 @@ async fn annotate_segments_and_reports_unbuilt_features_as_unimplemented() {
     // business; that the gateway passes it on is this test's.
     assert!(!meta.language.unwrap().code.is_empty());
     let stages: Vec<&str> = meta.timings.iter().map(|t| t.stage.as_str()).collect();
-    assert_eq!(stages, ["segmenter", "total"]);
+    assert_eq!(stages, ["segmenter", "entities", "sentiment", "total"]);
 }
 
 #[tokio::test]
@@ -111,7 +115,7 @@ async fn features_set_but_all_false_is_invalid_argument() {
 
 #[tokio::test]
 async fn with_the_segmenter_down_the_answer_names_what_failed() {
-    let gateway = start_gateway(GatewayConfig::default(), &closed_address().await).await;
+    let gateway = start_gateway(gateway_config().await, &closed_address().await).await;
     let response = annotator(&gateway)
         .await
         .annotate(request("d", "Hello World."))
@@ -149,7 +153,7 @@ async fn the_segmenters_invalid_argument_fails_the_whole_call() {
         ..Default::default()
     })
     .await;
-    let gateway = start_gateway(GatewayConfig::default(), &segmenter.url()).await;
+    let gateway = start_gateway(gateway_config().await, &segmenter.url()).await;
     let mut client = annotator(&gateway).await;
     let status = client
         .annotate(request("big", "This is longer than ten bytes."))
@@ -349,7 +353,7 @@ async fn batch_annotate_keeps_order_and_reports_per_document_errors() {
 #[tokio::test]
 async fn a_batch_over_the_limit_is_invalid_argument() {
     let (segmenter, _) = start_stack().await;
-    let mut config = GatewayConfig::default();
+    let mut config = gateway_config().await;
     config.gateway.max_batch_documents = 2;
     let gateway = start_gateway(config, &segmenter.url()).await;
     let batch = BatchAnnotateRequest {
@@ -490,7 +494,7 @@ async fn http_json_errors_are_json_with_grpc_codes_and_matching_http_statuses() 
 #[tokio::test]
 async fn http_json_body_size_is_limited() {
     let (segmenter, _) = start_stack().await;
-    let mut config = GatewayConfig::default();
+    let mut config = gateway_config().await;
     config.gateway.max_http_body_bytes = 1024;
     let gateway = start_gateway(config, &segmenter.url()).await;
     let body = serde_json::json!({ "document": { "text": "x".repeat(2048) } });
@@ -511,7 +515,7 @@ async fn http_json_body_size_is_limited() {
 
 #[tokio::test]
 async fn http_json_segmenter_down_is_still_a_200_with_errors() {
-    let gateway = start_gateway(GatewayConfig::default(), &closed_address().await).await;
+    let gateway = start_gateway(gateway_config().await, &closed_address().await).await;
     let body = serde_json::json!({ "document": { "text": "Hello." }, "features": { "segmentation": true } });
     let response = reqwest::Client::new()
         .post(format!("{}/v1/annotate", gateway.url()))

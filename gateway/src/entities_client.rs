@@ -1,0 +1,45 @@
+//! The entities service, as the gateway calls it.
+
+use std::time::Instant;
+
+use copydesk_proto::v1::entity_recognizer_client::EntityRecognizerClient as GrpcClient;
+use copydesk_proto::v1::{
+    Document, OffsetEncoding, RecognizeRequest, RecognizeResponse, Segmentation,
+};
+use tonic::Status;
+
+use crate::downstream::Downstream;
+
+#[derive(Clone, Debug)]
+pub struct EntitiesClient {
+    downstream: Downstream,
+}
+
+impl EntitiesClient {
+    pub fn new(downstream: Downstream) -> Self {
+        EntitiesClient { downstream }
+    }
+
+    /// Recognises the entities of `document`, handing over its segmentation
+    /// so the service does not segment again. Offsets in UTF-8 bytes.
+    pub async fn recognize(
+        &self,
+        document: Document,
+        segmentation: Option<Segmentation>,
+        deadline: Option<Instant>,
+    ) -> Result<RecognizeResponse, Status> {
+        let mut client = GrpcClient::new(self.downstream.channel.clone())
+            .max_decoding_message_size(self.downstream.max_message_bytes)
+            .max_encoding_message_size(self.downstream.max_message_bytes);
+        let message = RecognizeRequest {
+            document: Some(document),
+            encoding: OffsetEncoding::Utf8 as i32,
+            segmentation,
+        };
+        self.downstream
+            .call(message, deadline, |request| async move {
+                client.recognize(request).await
+            })
+            .await
+    }
+}
