@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Evaluates the sentiment engine against the human ratings of the VADER paper
+# (Hutto and Gilbert, ICWSM 2014), shipped in the vaderSentiment 3.3.2 source
+# archive, fetched here with pip download. Prints Pearson r per development
+# set for the reference VADER (Python, pip-installed) and for this engine.
+#
+# With --nyt it also prints the held-out NEWS TEST figure (NYT editorial
+# snippets). Nothing in the engine was fitted, tuned or chosen on that set;
+# run it to report, never to tune.
+#
+# Usage: tools/sentiment_eval.sh [--nyt]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+python3 -m pip download -q --no-deps --no-binary :all: vaderSentiment==3.3.2 -d "$work"
+tar -xzf "$work/vaderSentiment-3.3.2.tar.gz" -C "$work"
+tar -xzf "$work/vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.gz" -C "$work"
+data="$work/hutto_ICWSM_2014"
+
+sets=(tweets movieReviewSnippets amazonReviewSnippets)
+
+python3 -m venv "$work/venv"
+"$work/venv/bin/python" -m pip install -q vaderSentiment==3.3.2
+reference() {
+  "$work/venv/bin/python" - "$data" "$@" <<'PY'
+import sys, math
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+a = SentimentIntensityAnalyzer()
+def pearson(x, y):
+    n = len(x); mx = sum(x) / n; my = sum(y) / n
+    sxy = sum((p - mx) * (q - my) for p, q in zip(x, y))
+    sxx = sum((p - mx) ** 2 for p in x); syy = sum((q - my) ** 2 for q in y)
+    return sxy / math.sqrt(sxx * syy)
+for s in sys.argv[2:]:
+    human, score = [], []
+    for line in open(f"{sys.argv[1]}/{s}_GroundTruth.txt", encoding="utf-8", errors="replace"):
+        f = line.rstrip("\n").split("\t")
+        if len(f) < 3: continue
+        human.append(float(f[1])); score.append(a.polarity_scores(f[2])["compound"])
+    print(f"{s:22} n={len(human):5}  reference VADER (Python 3.3.2) compound r={pearson(score, human):.3f}")
+PY
+}
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+(cd "$root" && cargo build -q --release -p copydesk-sentiment --example sentiment_eval)
+ours="$CARGO_TARGET_DIR/release/examples/sentiment_eval"
+
+echo "== development sets (the calibration was fitted on these; see tools/sentiment_train/train.py for leave-one-set-out figures)"
+reference "${sets[@]}"
+"$ours" "$data" "${sets[@]}"
+
+if [[ "${1:-}" == "--nyt" ]]; then
+  echo
+  echo "== HELD-OUT NEWS TEST: NYT editorial snippets (never used to fit, tune or choose anything)"
+  reference nytEditorialSnippets
+  "$ours" "$data" nytEditorialSnippets
+fi
