@@ -13,6 +13,7 @@ mod decode_errors;
 mod error;
 mod info;
 mod metrics;
+mod readiness;
 mod server;
 mod shed;
 
@@ -20,6 +21,7 @@ pub use config::ServerConfig;
 pub use decode_errors::decode_error_as_invalid_argument;
 pub use error::Error;
 pub use metrics::prometheus_text;
+pub use readiness::Readiness;
 pub use server::Server;
 
 /// Copydesk's version, as every server reports it.

@@ -18,6 +18,7 @@ use crate::decode_errors::DecodeErrorLayer;
 use crate::error::Error;
 use crate::info::InfoService;
 use crate::metrics::{KnownPaths, MetricsLayer, is_grpc, metrics_endpoint};
+use crate::readiness::{HealthGate, Readiness};
 use crate::shed::ShedLayer;
 
 const REFLECTION_V1: &str = "grpc.reflection.v1.ServerReflection";
@@ -34,6 +35,7 @@ pub struct Server {
     http: axum::Router,
     http_paths: Vec<String>,
     info: GetInfoResponse,
+    readiness: Option<Readiness>,
 }
 
 impl Server {
@@ -61,6 +63,7 @@ impl Server {
             http: axum::Router::new(),
             http_paths: Vec::new(),
             info,
+            readiness: None,
         }
     }
 
@@ -89,6 +92,14 @@ impl Server {
         languages: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.info.supported_languages = languages.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Health reports the services added with [`Server::add_service`], and
+    /// the server as a whole, NOT_SERVING until `readiness` is ready (a
+    /// model loading in the background); Info adds the models it reports.
+    pub fn with_readiness(mut self, readiness: Readiness) -> Self {
+        self.readiness = Some(readiness);
         self
     }
 
@@ -136,18 +147,38 @@ impl Server {
             http,
             mut http_paths,
             info,
+            readiness,
         } = self;
         let address = listener.local_addr()?;
 
-        routes.add_service(InfoServer::new(InfoService { info }));
+        routes.add_service(InfoServer::new(InfoService {
+            info,
+            readiness: readiness.clone(),
+        }));
+        // The services that wait for readiness: the service's own and the
+        // server as a whole; Info can always answer.
+        let gated: Vec<&'static str> = match &readiness {
+            Some(_) => grpc_services.iter().copied().chain([""]).collect(),
+            None => Vec::new(),
+        };
         grpc_services.push(copydesk_proto::service_names::INFO);
 
         let (reporter, health) = tonic_health::server::health_reporter();
-        for service in &grpc_services {
-            reporter
-                .set_service_status(service, ServingStatus::Serving)
-                .await;
+        for service in grpc_services.iter().chain(&[""]) {
+            let status = if gated.contains(service) {
+                ServingStatus::NotServing
+            } else {
+                ServingStatus::Serving
+            };
+            reporter.set_service_status(service, status).await;
         }
+        let gate = HealthGate::default();
+        let follower = readiness.map(|readiness| {
+            tokio::spawn(
+                gate.clone()
+                    .follow(readiness, reporter.clone(), gated.clone()),
+            )
+        });
         routes.add_service(health);
 
         let mut reflection_v1 = tonic_reflection::server::Builder::configure()
@@ -200,14 +231,12 @@ impl Server {
         let (began_tx, began_rx) = tokio::sync::oneshot::channel::<()>();
         let health_reporter = reporter.clone();
         let statuses: Vec<&'static str> = grpc_services.clone();
+        let shutdown_gate = gate.clone();
         let signal = async move {
             shutdown.await;
             tracing::info!(server = name, "shutting down: draining in-flight calls");
-            for service in statuses.iter().chain(&[""]) {
-                health_reporter
-                    .set_service_status(service, ServingStatus::NotServing)
-                    .await;
-            }
+            let statuses: Vec<&'static str> = statuses.into_iter().chain([""]).collect();
+            shutdown_gate.shut(&health_reporter, &statuses).await;
             let _ = began_tx.send(());
         };
 
@@ -233,6 +262,9 @@ impl Server {
                     server.await?;
                 }
             }
+        }
+        if let Some(follower) = follower {
+            follower.abort();
         }
         tracing::info!(server = name, "stopped");
         Ok(())
