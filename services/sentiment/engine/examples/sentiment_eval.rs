@@ -35,10 +35,12 @@ fn main() {
     for set in &args[2..] {
         let raw = std::fs::read(dir.join(format!("{set}_GroundTruth.txt"))).expect("ground truth");
         let text = String::from_utf8_lossy(&raw);
-        let (mut human, mut compound, mut sentence, mut document) = (vec![], vec![], vec![], vec![]);
+        let (mut human, mut compound, mut sentence, mut document) =
+            (vec![], vec![], vec![], vec![]);
         for line in text.lines() {
             let mut fields = line.splitn(3, '\t');
-            let (Some(_), Some(rating), Some(snippet)) = (fields.next(), fields.next(), fields.next())
+            let (Some(_), Some(rating), Some(snippet)) =
+                (fields.next(), fields.next(), fields.next())
             else {
                 continue;
             };

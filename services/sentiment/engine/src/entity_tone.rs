@@ -49,7 +49,11 @@ pub fn clause_around(sentence: &str, offset: usize, at: usize) -> (usize, usize)
 
 /// Whether a contrast word starts at byte `i` of `text` as a whole word.
 fn is_contrast_at(text: &str, i: usize) -> bool {
-    if text[..i].chars().next_back().is_some_and(char::is_alphanumeric) {
+    if text[..i]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric)
+    {
         return false;
     }
     let rest = &text[i..];

@@ -70,9 +70,7 @@ pub enum Error {
         len: usize,
     },
     /// The text is in a language the lexicon does not cover.
-    #[error(
-        "unsupported language {code:?}: sentiment analysis supports English (\"en\") only"
-    )]
+    #[error("unsupported language {code:?}: sentiment analysis supports English (\"en\") only")]
     UnsupportedLanguage { code: String },
 }
 
@@ -151,9 +149,7 @@ impl Analyzer {
         if polarity.words == 0 {
             return Sentiment::default();
         }
-        let rating = self
-            .calibration
-            .rating(text, &polarity, &mut scratch.lower);
+        let rating = self.calibration.rating(text, &polarity, &mut scratch.lower);
         aggregate::sentence(self.calibration.score(rating), &polarity)
     }
 

@@ -225,8 +225,7 @@ impl Vader {
         sentiments.clear();
         for i in 0..n {
             let info = words.words[i].info;
-            if info.booster != 0.0 || (i + 1 < n && words.is(i, "kind") && words.is(i + 1, "of"))
-            {
+            if info.booster != 0.0 || (i + 1 < n && words.is(i, "kind") && words.is(i + 1, "of")) {
                 // Modifiers carry no valence of their own.
                 sentiments.push(0.0);
                 continue;
@@ -237,13 +236,17 @@ impl Vader {
 
         if let Some(out) = word_scores {
             out.clear();
-            out.extend(words.words.iter().zip(sentiments.iter()).map(|(w, &v)| {
-                WordScore {
-                    start: w.start,
-                    end: w.end,
-                    valence: v,
-                }
-            }));
+            out.extend(
+                words
+                    .words
+                    .iter()
+                    .zip(sentiments.iter())
+                    .map(|(w, &v)| WordScore {
+                        start: w.start,
+                        end: w.end,
+                        valence: v,
+                    }),
+            );
         }
         score(sentiments, text)
     }

@@ -27,7 +27,10 @@ fn compound_matches_the_reference_within_1e_3_for_99_percent() {
         }
     }
     let share = within as f64 / total as f64;
-    println!("parity: {within}/{total} = {:.2}% within 1e-3", share * 100.0);
+    println!(
+        "parity: {within}/{total} = {:.2}% within 1e-3",
+        share * 100.0
+    );
     for miss in misses.iter().take(20) {
         println!("  {miss}");
     }
