@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+sys.dont_write_bytecode = True  # keep tools/ free of __pycache__
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tfbundle  # noqa: E402
 
