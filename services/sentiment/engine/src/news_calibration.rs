@@ -11,12 +11,12 @@
 //! only lexicon words; the unigram residual learns the tone of words the
 //! lexicon lacks ("failed", "plot", "deficit"-like words of reviews).
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
 use crate::Error;
+use crate::lexicon::FxMap;
 use crate::vader::{ALPHA, Polarity};
 
 /// The calibration file shipped in `models/sentiment-news/`, embedded.
@@ -52,7 +52,7 @@ const NEUTRAL_WORDS: f64 = 20.0;
 pub struct Calibration {
     intercept: f64,
     dense: [f64; 6],
-    words: HashMap<Box<str>, f64>,
+    words: FxMap<Box<str>, f64>,
     sha256: String,
 }
 
@@ -77,7 +77,7 @@ impl Calibration {
         let bad = |line: usize, reason: String| Error::CalibrationFormat { line, reason };
         let mut intercept = None;
         let mut dense = [None; 6];
-        let mut words = HashMap::new();
+        let mut words = FxMap::default();
         for (number, line) in text.lines().enumerate() {
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -152,17 +152,28 @@ impl Calibration {
     /// word characters, lower-cased, each counted once.
     fn unigrams(&self, text: &str, lower: &mut String) -> f64 {
         lower.clear();
-        for c in text.chars() {
-            if c.is_alphanumeric() || c == '_' {
-                lower.extend(c.to_lowercase());
-            } else {
-                lower.push(' ');
+        if text.is_ascii() {
+            // The common case, without per-character case tables.
+            lower.extend(text.bytes().map(|b| {
+                if b.is_ascii_alphanumeric() || b == b'_' {
+                    char::from(b.to_ascii_lowercase())
+                } else {
+                    ' '
+                }
+            }));
+        } else {
+            for c in text.chars() {
+                if c.is_alphanumeric() || c == '_' {
+                    lower.extend(c.to_lowercase());
+                } else {
+                    lower.push(' ');
+                }
             }
         }
         let mut seen: Vec<&str> = Vec::new();
         let mut sum = 0.0;
         for token in lower.split(' ') {
-            if token.chars().nth(1).is_none() {
+            if token.len() < 2 || token.chars().nth(1).is_none() {
                 continue;
             }
             if let Some(&w) = self.words.get(token) {

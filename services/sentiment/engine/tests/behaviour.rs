@@ -1,0 +1,175 @@
+//! The rules VADER is known for, and the news layer on top, on short texts
+//! whose tone nobody would argue about.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use copydesk_segmenter::Segmenter;
+use copydesk_sentiment::{Analyzer, ByteSpan, Error, Label, Vader};
+
+fn compound(text: &str) -> f64 {
+    Vader::default().polarity(text).compound
+}
+
+fn analyzer() -> Analyzer {
+    Analyzer::embedded().unwrap()
+}
+
+#[test]
+fn negation_in_the_preceding_words_flips_the_tone() {
+    assert!(compound("The plan is good.") > 0.0);
+    assert!(compound("The plan is not good.") < 0.0);
+    assert!(compound("The plan isn't very good.") < 0.0);
+    // Three words back still counts.
+    assert!(compound("The plan was never really that good.") < 0.0);
+    assert!(
+        analyzer().sentence("The plan is not good.").score
+            < analyzer().sentence("The plan is good.").score
+    );
+}
+
+#[test]
+fn boosters_raise_and_dampeners_lower_intensity() {
+    let plain = compound("The result was good.");
+    assert!(compound("The result was extremely good.") > plain);
+    assert!(compound("The result was slightly good.") < plain);
+    assert!(compound("The result was kind of good.") < plain);
+}
+
+#[test]
+fn but_shifts_weight_to_the_second_clause() {
+    assert!(compound("The food was great, but the service was terrible.") < 0.0);
+    assert!(compound("The service was terrible, but the food was great.") > 0.0);
+}
+
+#[test]
+fn caps_and_exclamation_marks_add_emphasis() {
+    let plain = compound("The team played great today.");
+    assert!(compound("The team played GREAT today.") > plain);
+    assert!(compound("The team played great today!!!") > plain);
+    // "least" negates, "at least" does not.
+    assert!(compound("This is the least helpful answer.") < 0.0);
+}
+
+#[test]
+fn empty_whitespace_and_one_word_input() {
+    let a = analyzer();
+    let segmenter = Segmenter::new();
+    for text in ["", "   \n ", "Thursday"] {
+        let (analysis, _) = a.analyze_text(&segmenter, text, None, &[]).unwrap();
+        assert_eq!(analysis.document.label, Label::Neutral, "{text:?}");
+        assert!(analysis.document.magnitude == 0.0);
+    }
+    let (analysis, _) = a.analyze_text(&segmenter, "Disaster.", None, &[]).unwrap();
+    assert_eq!(analysis.document.label, Label::Negative);
+}
+
+#[test]
+fn non_english_text_is_refused_clearly() {
+    let text =
+        "Die Bundesregierung hat am Dienstag neue Maßnahmen gegen die Inflation beschlossen.";
+    let error = analyzer()
+        .analyze_text(&Segmenter::new(), text, None, &[])
+        .unwrap_err();
+    assert!(matches!(error, Error::UnsupportedLanguage { ref code } if code == "de"));
+    assert!(error.to_string().contains("unsupported language"));
+    // A caller that says the text is French gets the same answer.
+    let error = analyzer()
+        .analyze_text(&Segmenter::new(), "Bonjour.", Some("fr"), &[])
+        .unwrap_err();
+    assert!(matches!(error, Error::UnsupportedLanguage { .. }));
+}
+
+fn mention(text: &str, name: &str, nth: usize) -> ByteSpan {
+    let start = text.match_indices(name).nth(nth).unwrap().0;
+    ByteSpan::new(start, start + name.len())
+}
+
+#[test]
+fn entities_on_both_sides_of_a_sentence_get_their_own_tone() {
+    let a = analyzer();
+    let segmenter = Segmenter::new();
+    let cases = [
+        (
+            "Critics praised Smith but condemned Jones.",
+            "Smith",
+            "Jones",
+        ),
+        (
+            "The senator applauded the courageous decision by Acme, while Globex was fined for fraud.",
+            "Acme",
+            "Globex",
+        ),
+        (
+            "Investors cheered the strong results at Initech; rival Hooli reported heavy losses.",
+            "Initech",
+            "Hooli",
+        ),
+    ];
+    for (text, good, bad) in cases {
+        let entities = vec![vec![mention(text, good, 0)], vec![mention(text, bad, 0)]];
+        let (analysis, _) = a
+            .analyze_text(&segmenter, text, Some("en"), &entities)
+            .unwrap();
+        let (g, b) = (
+            &analysis.entities[0].sentiment,
+            &analysis.entities[1].sentiment,
+        );
+        assert!(g.score > 0.0 && b.score < 0.0, "{text}: {g:?} {b:?}");
+        assert_eq!(g.label, Label::Positive, "{text}");
+        assert_eq!(b.label, Label::Negative, "{text}");
+    }
+}
+
+#[test]
+fn entity_tone_aggregates_over_mentions() {
+    let text = "Smith won an award. Smith was later praised. Nobody mentioned Smith's lunch.";
+    let mentions: Vec<ByteSpan> = (0..3).map(|k| mention(text, "Smith", k)).collect();
+    let (analysis, _) = analyzer()
+        .analyze_text(&Segmenter::new(), text, Some("en"), &[mentions])
+        .unwrap();
+    let tone = &analysis.entities[0];
+    assert_eq!(tone.mentions.len(), 3);
+    assert!(tone.sentiment.score > 0.0);
+    assert!(tone.sentiment.magnitude >= tone.mentions[0].magnitude);
+}
+
+#[test]
+fn long_negative_documents_do_not_saturate() {
+    let sentence = "Officials said the attack killed several soldiers and wounded others. ";
+    let one = analyzer().sentence(sentence);
+    let text = sentence.repeat(40);
+    let (analysis, _) = analyzer()
+        .analyze_text(&Segmenter::new(), &text, Some("en"), &[])
+        .unwrap();
+    // VADER's compound over the whole text is pinned at the floor ...
+    assert!(compound(&text) < -0.99);
+    // ... the document score stays that of its sentences; the weight goes
+    // to magnitude.
+    assert!((analysis.document.score - one.score).abs() < 1e-9);
+    assert!(analysis.document.magnitude > 20.0 * one.magnitude);
+}
+
+#[test]
+fn mixed_text_carries_weight_on_both_sides() {
+    let s = analyzer().sentence("The victory was wonderful, and the injuries were horrible.");
+    assert!(s.positive > 0.3 && s.negative > 0.3, "{s:?}");
+    // Near-zero score with both sides present is MIXED (documented rule).
+    assert_eq!(
+        copydesk_sentiment::aggregate::label(0.0, s.positive, s.negative),
+        Label::Mixed
+    );
+}
+
+#[test]
+fn bad_spans_are_errors_not_panics() {
+    let a = analyzer();
+    let text = "é good";
+    assert!(matches!(
+        a.analyze(text, &[ByteSpan::new(1, 3)], &[]),
+        Err(Error::SentenceSpan { .. })
+    ));
+    assert!(matches!(
+        a.analyze(text, &[ByteSpan::new(0, 7)], &[vec![ByteSpan::new(5, 40)]]),
+        Err(Error::MentionSpan { .. })
+    ));
+}
