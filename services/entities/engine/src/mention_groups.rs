@@ -64,14 +64,14 @@ pub struct NameGroup {
 const MINOR_WORDS: [&str; 10] = ["of", "for", "and", "the", "on", "in", "&", "de", "to", "at"];
 
 /// The tokens `start..end` with possessive clitics ("'s", "'") and edge
-/// punctuation removed: "Moon 's" is a mention of "Moon". `None` when
-/// nothing is left.
+/// punctuation and symbols removed: "Moon 's" is a mention of "Moon", and
+/// a currency sign the model took for a name ("US$") is no name at all.
+/// `None` when nothing is left.
 pub fn trim_name(tokens: &[Token<'_>], start: usize, end: usize) -> Option<(usize, usize)> {
     let (mut start, mut end) = (start, end.min(tokens.len()));
-    let trailing = |t: &Token<'_>| {
-        t.kind == TokenKind::Punctuation || matches!(t.norm.as_ref(), "'s" | "'S" | "'")
-    };
-    while start < end && tokens[start].kind == TokenKind::Punctuation {
+    let edge = |t: &Token<'_>| matches!(t.kind, TokenKind::Punctuation | TokenKind::Symbol);
+    let trailing = |t: &Token<'_>| edge(t) || matches!(t.norm.as_ref(), "'s" | "'S" | "'");
+    while start < end && edge(&tokens[start]) {
         start += 1;
     }
     while start < end && trailing(&tokens[end - 1]) {

@@ -298,3 +298,19 @@ fn names_win_over_rules() {
         "{entities:?}"
     );
 }
+
+#[test]
+fn a_currency_sign_tagged_as_a_name_is_still_money() {
+    let text = "The package is worth US$1.5 billion.";
+    let seg = Segmenter::new().segment(text, Some("en"));
+    // The model may take "US$" for a MISC name.
+    let names = vec![vec![NameSpan {
+        start: 4,
+        end: 5,
+        label: NameLabel::Misc,
+    }]];
+    let entities = assemble(text, &seg, &names).unwrap();
+    let money = entity(&entities, "US$1.5 billion");
+    assert_eq!(money.entity_type, EntityType::Money);
+    assert_eq!(entities.len(), 1, "{entities:?}");
+}
