@@ -29,15 +29,17 @@ fn model() -> NerModel {
     NerModel::load(&default_model_dir()).unwrap()
 }
 
-/// Scores are rounded to 1e-5 in the JSON; the rest is f32 rounding and
-/// the tanh/sigmoid approximation (~1e-7 each).
-const TOLERANCE: f32 = 2e-4;
+/// The JSON rounds scores to 1e-5; f32 summation order (gemm kernels differ
+/// between CPUs) and the tanh/sigmoid approximation add ~1e-6. Observed:
+/// 8e-6 at most.
+const TOLERANCE: f32 = 5e-5;
 
 #[test]
 fn scores_tags_and_spans_match_the_reference_one_sentence_at_a_time() {
     let reference = reference();
     let model = model();
     assert_eq!(model.label_names(), reference.labels.as_slice());
+    let mut worst = 0f32;
     for case in &reference.cases {
         let sentence: Vec<&str> = case.tokens.iter().map(String::as_str).collect();
         let batch = vec![sentence];
@@ -45,6 +47,7 @@ fn scores_tags_and_spans_match_the_reference_one_sentence_at_a_time() {
         let expected: Vec<f32> = case.scores.iter().flatten().copied().collect();
         assert_eq!(scores.len(), expected.len());
         for (i, (got, want)) in scores.iter().zip(&expected).enumerate() {
+            worst = worst.max((got - want).abs());
             assert!(
                 (got - want).abs() <= TOLERANCE,
                 "{:?}: score {i}: {got} vs {want}",
@@ -58,6 +61,7 @@ fn scores_tags_and_spans_match_the_reference_one_sentence_at_a_time() {
             .collect();
         assert_eq!(spans, case.spans, "{:?}", case.tokens);
     }
+    eprintln!("largest score difference from the reference: {worst:e}");
 }
 
 #[test]
@@ -133,4 +137,10 @@ fn load_errors_are_errors_not_panics() {
         "{err}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_model_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<NerModel>();
 }
