@@ -6,7 +6,10 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use copydesk_proto::v1::annotator_client::AnnotatorClient;
-use copydesk_proto::v1::{AnnotateRequest, AnnotateResponse, Document, Features, OffsetEncoding};
+use copydesk_proto::v1::{
+    AnnotateRequest, AnnotateResponse, Document, EntityType, Features, OffsetEncoding, Sentiment,
+    SentimentLabel,
+};
 use tonic::transport::Endpoint;
 
 /// Responses carry every token; allow far more than the default 4 MiB.
@@ -121,8 +124,22 @@ fn features(wanted: &[FeatureArg]) -> Option<Features> {
     })
 }
 
-/// The response for people: language, then paragraphs with their numbered
-/// sentences, then what could not be done.
+/// "negative -0.42": a tone in a few characters.
+fn tone(sentiment: Option<&Sentiment>) -> String {
+    match sentiment {
+        Some(s) => {
+            let label = SentimentLabel::try_from(s.label)
+                .map(|l| l.as_str_name().to_ascii_lowercase())
+                .unwrap_or_else(|_| "?".to_owned());
+            format!("{label} {:+.2}", s.score)
+        }
+        None => String::new(),
+    }
+}
+
+/// The response for people: language and tone, then paragraphs with their
+/// numbered sentences and each sentence's tone, then the entities, then
+/// what could not be done.
 fn summary(response: &AnnotateResponse, show_tokens: bool) -> String {
     let mut out = String::new();
     if let Some(language) = response.meta.as_ref().and_then(|m| m.language.as_ref()) {
@@ -138,6 +155,22 @@ fn summary(response: &AnnotateResponse, show_tokens: bool) -> String {
         };
         let _ = writeln!(out, "language: {} ({how}; {support})", language.code);
     }
+    if let Some(document) = &response.document_sentiment {
+        let _ = writeln!(
+            out,
+            "tone: {} (magnitude {:.2})",
+            tone(Some(document)),
+            document.magnitude
+        );
+    }
+    let sentence_tone = |index: usize| {
+        response
+            .sentences
+            .iter()
+            .find(|s| s.sentence as usize == index)
+            .map(|s| format!("  [{}]", tone(s.sentiment.as_ref())))
+            .unwrap_or_default()
+    };
     if let Some(segmentation) = &response.segmentation {
         let _ = writeln!(
             out,
@@ -154,9 +187,10 @@ fn summary(response: &AnnotateResponse, show_tokens: bool) -> String {
             }
             let _ = writeln!(
                 out,
-                "{:>4}. {}",
+                "{:>4}. {}{}",
                 number + 1,
-                sentence.text.replace('\n', " ")
+                sentence.text.replace('\n', " "),
+                sentence_tone(number)
             );
             if show_tokens {
                 let tokens = segmentation
@@ -166,6 +200,33 @@ fn summary(response: &AnnotateResponse, show_tokens: bool) -> String {
                 let texts: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
                 let _ = writeln!(out, "      {}", texts.join(" | "));
             }
+        }
+    }
+    if !response.entities.is_empty() {
+        let _ = writeln!(out, "\nentities, most salient first:");
+        for entity in &response.entities {
+            let kind = EntityType::try_from(entity.r#type)
+                .map(|t| t.as_str_name())
+                .unwrap_or("?");
+            let mut mentions: Vec<&str> = Vec::new();
+            for m in &entity.mentions {
+                if !mentions.contains(&m.text.as_str()) {
+                    mentions.push(&m.text);
+                }
+            }
+            let entity_tone = entity
+                .sentiment
+                .as_ref()
+                .map(|s| format!("  [{}]", tone(Some(s))))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {kind:<12} {:<28} {:.2}  {}×: {}{entity_tone}",
+                entity.name,
+                entity.salience,
+                entity.mentions.len(),
+                mentions.join(" · ")
+            );
         }
     }
     if !response.errors.is_empty() {

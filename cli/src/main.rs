@@ -28,7 +28,8 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run every server in this process (gateway on 50051, segmenter on
-    /// 50052), talking gRPC to each other, until Ctrl-C or SIGTERM.
+    /// 50052, entities on 50053, sentiment on 50054), talking gRPC to each
+    /// other, until Ctrl-C or SIGTERM.
     Up(serve::UpArgs),
     /// Run one server per process (containers, Kubernetes).
     Serve {

@@ -1,11 +1,14 @@
 //! `copydesk up` and `copydesk serve <server>`.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use copydesk_entities_server::EntitiesConfig;
 use copydesk_gateway::{GatewayConfig, GatewayOptions};
 use copydesk_segmenter_server::SegmenterConfig;
+use copydesk_sentiment_server::SentimentConfig;
 use tokio::net::TcpListener;
 
 use crate::shutdown::{Shutdown, signal};
@@ -28,6 +31,29 @@ pub struct UpArgs {
     )]
     segmenter_listen: SocketAddr,
 
+    /// Where the entities service listens.
+    #[arg(
+        long,
+        env = "COPYDESK_ENTITIES_LISTEN",
+        default_value = "127.0.0.1:50053"
+    )]
+    entities_listen: SocketAddr,
+
+    /// Where the sentiment service listens.
+    #[arg(
+        long,
+        env = "COPYDESK_SENTIMENT_LISTEN",
+        default_value = "127.0.0.1:50054"
+    )]
+    sentiment_listen: SocketAddr,
+
+    /// Directory holding the models (`neuroner-conll2003-en/`, `vader/`,
+    /// `sentiment-news/`). Unset: `./models` when it exists, else the
+    /// checkout's `models/` this binary was built from.
+    #[arg(long, env = "COPYDESK_MODELS_DIR")]
+    models_dir: Option<PathBuf>,
+
+    /// Document size limit and server settings, the same for all four.
     #[command(flatten)]
     segmenter: SegmenterConfig,
 
@@ -39,12 +65,12 @@ pub struct UpArgs {
 pub enum ServeCommand {
     /// The segmenter: paragraphs, sentences, tokens, language.
     Segmenter(SegmenterArgs),
+    /// The entity recognizer: names, numbers and dates, grouped mentions.
+    Entities(EntitiesArgs),
+    /// The sentiment analyzer: document, sentence and entity tone.
+    Sentiment(SentimentArgs),
     /// The gateway: the Annotator over gRPC and HTTP/JSON.
     Gateway(GatewayArgs),
-    /// The entity recognizer (not available in this build).
-    Entities,
-    /// The sentiment analyzer (not available in this build).
-    Sentiment,
 }
 
 #[derive(Debug, clap::Args)]
@@ -59,6 +85,34 @@ pub struct SegmenterArgs {
 
     #[command(flatten)]
     config: SegmenterConfig,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EntitiesArgs {
+    /// Where to listen.
+    #[arg(
+        long,
+        env = "COPYDESK_ENTITIES_LISTEN",
+        default_value = "0.0.0.0:50053"
+    )]
+    listen: SocketAddr,
+
+    #[command(flatten)]
+    config: EntitiesConfig,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SentimentArgs {
+    /// Where to listen.
+    #[arg(
+        long,
+        env = "COPYDESK_SENTIMENT_LISTEN",
+        default_value = "0.0.0.0:50054"
+    )]
+    listen: SocketAddr,
+
+    #[command(flatten)]
+    config: SentimentConfig,
 }
 
 #[derive(Debug, clap::Args)]
@@ -81,22 +135,49 @@ async fn bind(address: SocketAddr, server: &str) -> anyhow::Result<TcpListener> 
 pub async fn up(args: UpArgs) -> anyhow::Result<()> {
     // Bind everything first: a port in use fails the start, not half of it.
     let segmenter_listener = bind(args.segmenter_listen, "segmenter").await?;
+    let entities_listener = bind(args.entities_listen, "entities service").await?;
+    let sentiment_listener = bind(args.sentiment_listen, "sentiment service").await?;
     let gateway_listener = bind(args.gateway_listen, "gateway").await?;
-    let segmenter_url = format!("http://{}", reachable(segmenter_listener.local_addr()?));
+    let url = |listener: &TcpListener| -> anyhow::Result<String> {
+        Ok(format!("http://{}", reachable(listener.local_addr()?)))
+    };
 
+    let models_dir = models_dir(args.models_dir);
+    let limit = args.segmenter.max_document_bytes;
+    let server = args.segmenter.server.clone();
+    let entities_config = EntitiesConfig {
+        max_document_bytes: limit,
+        models_dir: models_dir.clone(),
+        server: server.clone(),
+    };
+    let sentiment_config = SentimentConfig {
+        max_document_bytes: limit,
+        models_dir: Some(models_dir),
+        server: server.clone(),
+    };
     let gateway_config = GatewayConfig {
-        segmenter_addr: segmenter_url,
-        entities_addr: copydesk_gateway::config::DEFAULT_ENTITIES_ADDR.to_owned(),
-        sentiment_addr: copydesk_gateway::config::DEFAULT_SENTIMENT_ADDR.to_owned(),
+        segmenter_addr: url(&segmenter_listener)?,
+        entities_addr: url(&entities_listener)?,
+        sentiment_addr: url(&sentiment_listener)?,
         gateway: args.gateway,
-        max_document_bytes: args.segmenter.max_document_bytes,
-        server: args.segmenter.server.clone(),
+        max_document_bytes: limit,
+        server,
     };
 
     let shutdown = Shutdown::new();
     let segmenter = tokio::spawn(copydesk_segmenter_server::serve(
         segmenter_listener,
         args.segmenter,
+        shutdown.wait(),
+    ));
+    let entities = tokio::spawn(copydesk_entities_server::serve(
+        entities_listener,
+        entities_config,
+        shutdown.wait(),
+    ));
+    let sentiment = tokio::spawn(copydesk_sentiment_server::serve(
+        sentiment_listener,
+        sentiment_config,
         shutdown.wait(),
     ));
     let gateway = tokio::spawn(copydesk_gateway::serve(
@@ -110,12 +191,27 @@ pub async fn up(args: UpArgs) -> anyhow::Result<()> {
         on_signal.trigger();
     });
 
-    // If either server stops on its own, stop the other too.
-    let (segmenter, gateway) = tokio::join!(
+    // If any server stops on its own, stop the others too.
+    let (segmenter, entities, sentiment, gateway) = tokio::join!(
         finish(segmenter, "segmenter", shutdown.clone()),
+        finish(entities, "entities service", shutdown.clone()),
+        finish(sentiment, "sentiment service", shutdown.clone()),
         finish(gateway, "gateway", shutdown.clone())
     );
-    segmenter.and(gateway)
+    segmenter.and(entities).and(sentiment).and(gateway)
+}
+
+/// The models directory for `copydesk up`: as given, else `./models` in a
+/// checkout, else the checkout this binary was built from.
+fn models_dir(given: Option<PathBuf>) -> PathBuf {
+    if let Some(dir) = given {
+        return dir;
+    }
+    let here = PathBuf::from("models");
+    if here.is_dir() {
+        return here;
+    }
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../models"))
 }
 
 async fn finish<E>(
@@ -147,17 +243,23 @@ fn reachable(address: SocketAddr) -> SocketAddr {
 pub async fn serve(command: ServeCommand) -> ExitCode {
     let result = match command {
         ServeCommand::Segmenter(args) => serve_segmenter(args).await,
+        ServeCommand::Entities(args) => serve_entities(args).await,
+        ServeCommand::Sentiment(args) => serve_sentiment(args).await,
         ServeCommand::Gateway(args) => serve_gateway(args).await,
-        ServeCommand::Entities => return not_in_this_build("entities"),
-        ServeCommand::Sentiment => return not_in_this_build("sentiment"),
     };
     crate::report(result)
 }
 
-/// Exit status 2: the command is right, this build cannot do it.
-fn not_in_this_build(server: &str) -> ExitCode {
-    eprintln!("copydesk: the {server} server is not available in this build");
-    ExitCode::from(2)
+async fn serve_entities(args: EntitiesArgs) -> anyhow::Result<()> {
+    let listener = bind(args.listen, "entities service").await?;
+    copydesk_entities_server::serve(listener, args.config, signal()).await?;
+    Ok(())
+}
+
+async fn serve_sentiment(args: SentimentArgs) -> anyhow::Result<()> {
+    let listener = bind(args.listen, "sentiment service").await?;
+    copydesk_sentiment_server::serve(listener, args.config, signal()).await?;
+    Ok(())
 }
 
 async fn serve_segmenter(args: SegmenterArgs) -> anyhow::Result<()> {
