@@ -105,6 +105,75 @@ pub async fn start_gateway(mut config: GatewayConfig, segmenter_url: &str) -> Ru
     .await
 }
 
+/// Starts an entities server with the repository's model; returns once the
+/// model has loaded and health says SERVING.
+pub async fn start_entities() -> Running {
+    let config = copydesk_entities_server::EntitiesConfig {
+        models_dir: repository_models_dir(),
+        ..Default::default()
+    };
+    start(
+        |listener, signal| {
+            copydesk_entities_server::serve(listener, config, async move {
+                let _ = signal.await;
+            })
+        },
+        copydesk_proto::service_names::ENTITY_RECOGNIZER,
+    )
+    .await
+}
+
+/// Starts a sentiment server with the repository's models.
+pub async fn start_sentiment() -> Running {
+    let config = copydesk_sentiment_server::SentimentConfig {
+        models_dir: Some(repository_models_dir()),
+        ..Default::default()
+    };
+    start(
+        |listener, signal| {
+            copydesk_sentiment_server::serve(listener, config, async move {
+                let _ = signal.await;
+            })
+        },
+        copydesk_proto::service_names::SENTIMENT_ANALYZER,
+    )
+    .await
+}
+
+/// The checkout's `models/` directory.
+pub fn repository_models_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../models")
+}
+
+/// All four servers, the gateway calling the other three.
+pub struct Suite {
+    pub segmenter: Running,
+    pub entities: Running,
+    pub sentiment: Running,
+    pub gateway: Running,
+}
+
+/// Starts the whole suite on ephemeral ports.
+pub async fn start_suite() -> Suite {
+    let (segmenter, entities, sentiment) = tokio::join!(
+        start_segmenter(SegmenterConfig::default()),
+        start_entities(),
+        start_sentiment()
+    );
+    let config = GatewayConfig {
+        entities_addr: entities.url(),
+        sentiment_addr: sentiment.url(),
+        ..GatewayConfig::default()
+    };
+    let gateway = start_gateway(config, &segmenter.url()).await;
+    Suite {
+        segmenter,
+        entities,
+        sentiment,
+        gateway,
+    }
+}
+
 /// Gateway settings whose entities and sentiment services are down (a
 /// closed port each), so tests never reach a server that happens to run on
 /// a default port.

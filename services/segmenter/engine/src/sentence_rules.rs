@@ -303,6 +303,11 @@ impl<'t, 'a> Doc<'t, 'a> {
                 last += 1;
             } else if let Some(end) = self.citation_after(last) {
                 last = end; // "martyr.[1] The emperor"
+            } else if last + 1 < n
+                && self.tokens[last + 1].kind == TokenKind::Emoji
+                && self.gaps[last] == Gap::Inline
+            {
+                last += 1; // "What a day! 😀 See you"
             } else {
                 break;
             }

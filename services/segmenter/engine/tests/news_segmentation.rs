@@ -293,3 +293,12 @@ fn sloppy_copy_and_citations() {
         ]
     );
 }
+
+#[test]
+fn emoji_after_a_sentence_stay_with_it() {
+    assert_eq!(
+        sentences("What a day! 😀😀 See you."),
+        ["What a day! 😀😀", "See you."]
+    );
+    assert_eq!(sentences("Aid was ready. 😀"), ["Aid was ready. 😀"]);
+}
