@@ -72,18 +72,12 @@ pub fn identify(text: &str) -> Language {
         // Trigrams cannot tell a headline or a one-line English sentence
         // from Afrikaans or Dutch; short, unaccented Latin text that
         // whatlang is unsure of is far more often English in a newsroom.
-        Some(info)
-            if !info.is_reliable()
-                && sample.is_ascii()
-                && sample.bytes().any(|b| b.is_ascii_alphabetic()) =>
-        {
-            Language {
-                code: "en".to_owned(),
-                supported: true,
-                confidence: (info.confidence() as f32).min(0.5),
-                detected: true,
-            }
-        }
+        Some(info) if !info.is_reliable() && unaccented_latin(sample) => Language {
+            code: "en".to_owned(),
+            supported: true,
+            confidence: (info.confidence() as f32).min(0.5),
+            detected: true,
+        },
         Some(info) => {
             let code = bcp47(info.lang());
             Language {
@@ -95,6 +89,13 @@ pub fn identify(text: &str) -> Language {
         }
         None => Language::default(),
     }
+}
+
+/// Whether every letter of `sample` is unaccented Latin (emoji, digits and
+/// punctuation aside), and there is at least one.
+fn unaccented_latin(sample: &str) -> bool {
+    let mut letters = sample.chars().filter(|c| c.is_alphabetic()).peekable();
+    letters.peek().is_some() && letters.all(|c| c.is_ascii())
 }
 
 /// English news is most of what Copydesk reads, and whatlang's trigram
@@ -304,9 +305,14 @@ mod tests {
 
     #[test]
     fn short_plain_text_whatlang_is_unsure_of_is_english() {
-        let lang = identify("Hello World. My name is Jonas.");
-        assert_eq!(lang.code, "en");
-        assert!(lang.confidence <= 0.5, "reported as unsure");
+        for text in [
+            "Hello World. My name is Jonas.",
+            "Moon Jae-in met Kim Jong-un in Seoul. 😀 Moon was pleased.",
+        ] {
+            let lang = identify(text);
+            assert_eq!(lang.code, "en", "{text}");
+            assert!(lang.confidence <= 0.5, "reported as unsure");
+        }
     }
 
     #[test]
