@@ -14,7 +14,7 @@ use futures::{Stream, StreamExt};
 use tonic::{Status, Streaming};
 
 use crate::error::Error;
-use crate::fan_out::{Annotator, encoding};
+use crate::fan_out::Annotator;
 use crate::features;
 
 /// Annotates every document of a batch with the batch's features.
@@ -30,7 +30,7 @@ pub async fn batch_annotate(
             limit,
         });
     }
-    let encoding = encoding(request.encoding)?;
+    let encoding = copydesk_runtime::offset_encoding(request.encoding)?;
     let features = features::requested(request.features.as_ref())?;
     let features = &features;
     let results = futures::stream::iter(request.documents.into_iter().enumerate())

@@ -6,22 +6,14 @@ use tonic::Status;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The request has no `document`.
-    #[error("document is required")]
-    MissingDocument,
+    /// The request breaks the contract every service checks.
+    #[error(transparent)]
+    Request(#[from] copydesk_runtime::RequestError),
     /// `features` is set with every field false.
     #[error(
         "features: no analysis requested; leave `features` unset for all of them or set at least one to true"
     )]
     NoFeatures,
-    /// An enum field holds a number the contract does not define.
-    #[error("{field}: unknown value {value}")]
-    UnknownEnumValue { field: &'static str, value: i32 },
-    /// The text is larger than the configured limit.
-    #[error(
-        "document.text is {size} bytes, over this server's limit of {limit} bytes (--max-document-bytes / COPYDESK_MAX_DOCUMENT_BYTES)"
-    )]
-    DocumentTooLarge { size: usize, limit: usize },
     /// A batch holds more documents than allowed.
     #[error(
         "documents: {count} documents, over this server's limit of {limit} per batch (--max-batch-documents / COPYDESK_MAX_BATCH_DOCUMENTS)"
@@ -54,11 +46,8 @@ impl From<Error> for Status {
     fn from(error: Error) -> Self {
         let message = error.to_string();
         match error {
-            Error::MissingDocument
-            | Error::NoFeatures
-            | Error::UnknownEnumValue { .. }
-            | Error::DocumentTooLarge { .. }
-            | Error::TooManyDocuments { .. } => Status::invalid_argument(message),
+            Error::Request(request) => Status::from(request),
+            Error::NoFeatures | Error::TooManyDocuments { .. } => Status::invalid_argument(message),
             Error::RejectedDownstream { status, .. } => Status::new(status.code(), message),
             Error::Offsets(_) => Status::internal(message),
             Error::Address { .. } => Status::failed_precondition(message),

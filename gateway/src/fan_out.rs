@@ -13,6 +13,7 @@ use copydesk_proto::v1::{
     AnalyzeResponse, AnnotateRequest, AnnotateResponse, Document, Entity, FeatureError,
     OffsetEncoding, RecognizeResponse, ResponseMeta, StageTiming,
 };
+use copydesk_runtime::{RequestError, check_size, offset_encoding};
 use tonic::{Code, Status};
 
 use crate::config::{GatewayConfig, GatewayOptions};
@@ -58,7 +59,7 @@ impl Annotator {
         request: AnnotateRequest,
         deadline: Option<Instant>,
     ) -> Result<AnnotateResponse, Error> {
-        let encoding = encoding(request.encoding)?;
+        let encoding = offset_encoding(request.encoding)?;
         let features = features::requested(request.features.as_ref())?;
         self.annotate_document(request.document, &features, encoding, deadline)
             .await
@@ -73,13 +74,10 @@ impl Annotator {
         deadline: Option<Instant>,
     ) -> Result<AnnotateResponse, Error> {
         let started = Instant::now();
-        let document = document.ok_or(Error::MissingDocument)?;
-        if document.text.len() > self.max_document_bytes {
-            return Err(Error::DocumentTooLarge {
-                size: document.text.len(),
-                limit: self.max_document_bytes,
-            });
-        }
+        let document = document.ok_or(RequestError::MissingDocument)?;
+        // The content type is left to the segmenter, which decides what it
+        // can read; its refusal fails the whole call, naming it.
+        check_size(&document.text, self.max_document_bytes)?;
         let wants = |f: Feature| features.contains(&f);
         let mut answer = Answer::new(&document, encoding);
 
@@ -336,14 +334,6 @@ impl Answer {
         self.response.meta = Some(self.meta);
         Ok(self.response)
     }
-}
-
-/// The request's offset encoding, refused when the contract does not know it.
-pub(crate) fn encoding(value: i32) -> Result<OffsetEncoding, Error> {
-    OffsetEncoding::try_from(value).map_err(|_| Error::UnknownEnumValue {
-        field: "encoding",
-        value,
-    })
 }
 
 fn stage_timing(stage: &str, elapsed: Duration) -> StageTiming {

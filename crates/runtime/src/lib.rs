@@ -14,6 +14,7 @@ mod error;
 mod info;
 mod metrics;
 mod readiness;
+mod request;
 mod server;
 mod shed;
 
@@ -22,6 +23,7 @@ pub use decode_errors::decode_error_as_invalid_argument;
 pub use error::Error;
 pub use metrics::prometheus_text;
 pub use readiness::Readiness;
+pub use request::{CheckedDocument, RequestError, check_document, check_size, offset_encoding};
 pub use server::Server;
 
 /// Copydesk's version, as every server reports it.

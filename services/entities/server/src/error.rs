@@ -5,20 +5,9 @@ use tonic::Status;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The request has no `document`.
-    #[error("document is required")]
-    MissingDocument,
-    /// The text is larger than the configured limit.
-    #[error(
-        "document.text is {size} bytes, over this server's limit of {limit} bytes (--max-document-bytes / COPYDESK_MAX_DOCUMENT_BYTES)"
-    )]
-    DocumentTooLarge { size: usize, limit: usize },
-    /// `content_type` is HTML.
-    #[error("document.content_type HTML is not supported yet; send PLAIN_TEXT")]
-    HtmlNotSupported,
-    /// An enum field holds a number the contract does not define.
-    #[error("{field}: unknown value {value}")]
-    UnknownEnumValue { field: &'static str, value: i32 },
+    /// The request breaks the contract every service checks.
+    #[error(transparent)]
+    Request(#[from] copydesk_runtime::RequestError),
     /// A span of the request's segmentation is not a stretch of the text in
     /// the request's encoding.
     #[error("segmentation: {0}")]
@@ -53,12 +42,8 @@ impl From<Error> for Status {
         use copydesk_entities::Error as Engine;
         let message = error.to_string();
         match error {
-            Error::MissingDocument
-            | Error::DocumentTooLarge { .. }
-            | Error::HtmlNotSupported
-            | Error::UnknownEnumValue { .. }
-            | Error::RequestSpan(_)
-            | Error::MissingSpan { .. } => Status::invalid_argument(message),
+            Error::Request(request) => Status::from(request),
+            Error::RequestSpan(_) | Error::MissingSpan { .. } => Status::invalid_argument(message),
             Error::Engine(engine) => match engine {
                 Engine::UnsupportedLanguage { .. } | Engine::Segmentation(_) => {
                     Status::invalid_argument(message)

@@ -5,8 +5,9 @@ use std::time::Instant;
 
 use copydesk_proto::encoding::encode_spans;
 use copydesk_proto::v1::{
-    ContentType, OffsetEncoding, ResponseMeta, SegmentRequest, SegmentResponse, StageTiming,
+    OffsetEncoding, ResponseMeta, SegmentRequest, SegmentResponse, StageTiming,
 };
+use copydesk_runtime::{check_document, offset_encoding};
 use copydesk_segmenter::Segmenter;
 
 use crate::convert;
@@ -27,28 +28,8 @@ pub struct Checked {
 
 /// Checks `request` against the contract and the size limit.
 pub fn check(request: SegmentRequest, max_document_bytes: usize) -> Result<Checked, Error> {
-    let encoding =
-        OffsetEncoding::try_from(request.encoding).map_err(|_| Error::UnknownEnumValue {
-            field: "encoding",
-            value: request.encoding,
-        })?;
-    let document = request.document.ok_or(Error::MissingDocument)?;
-    match ContentType::try_from(document.content_type) {
-        Ok(ContentType::Html) => return Err(Error::HtmlNotSupported),
-        Ok(ContentType::PlainText | ContentType::Unspecified) => {}
-        Err(_) => {
-            return Err(Error::UnknownEnumValue {
-                field: "document.content_type",
-                value: document.content_type,
-            });
-        }
-    }
-    if document.text.len() > max_document_bytes {
-        return Err(Error::DocumentTooLarge {
-            size: document.text.len(),
-            limit: max_document_bytes,
-        });
-    }
+    let encoding = offset_encoding(request.encoding)?;
+    let document = check_document(request.document, max_document_bytes)?;
     Ok(Checked {
         document_id: document.id,
         text: document.text,
@@ -99,7 +80,8 @@ pub async fn segment(
 mod tests {
     #![allow(clippy::unwrap_used)]
 
-    use copydesk_proto::v1::Document;
+    use copydesk_proto::v1::{ContentType, Document};
+    use copydesk_runtime::RequestError;
 
     use super::*;
 
@@ -131,19 +113,22 @@ mod tests {
     fn html_and_unknown_enums_are_invalid_arguments() {
         let mut html = request("<p>x</p>");
         html.document.as_mut().unwrap().content_type = ContentType::Html as i32;
-        assert!(matches!(check(html, 100), Err(Error::HtmlNotSupported)));
+        assert!(matches!(
+            check(html, 100),
+            Err(Error::Request(RequestError::HtmlNotSupported))
+        ));
         let mut encoding = request("x");
         encoding.encoding = 9;
         assert!(matches!(
             check(encoding, 100),
-            Err(Error::UnknownEnumValue {
+            Err(Error::Request(RequestError::UnknownEnumValue {
                 field: "encoding",
                 ..
-            })
+            }))
         ));
         assert!(matches!(
             check(SegmentRequest::default(), 100),
-            Err(Error::MissingDocument)
+            Err(Error::Request(RequestError::MissingDocument))
         ));
     }
 

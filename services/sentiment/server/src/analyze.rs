@@ -5,9 +5,10 @@ use std::time::Instant;
 
 use copydesk_proto::encoding::{decode_spans, encode_spans};
 use copydesk_proto::v1::{
-    self, AnalyzeRequest, AnalyzeResponse, ContentType, EntitySentiment, OffsetEncoding,
-    ResponseMeta, SentenceSentiment, StageTiming,
+    self, AnalyzeRequest, AnalyzeResponse, EntitySentiment, OffsetEncoding, ResponseMeta,
+    SentenceSentiment, StageTiming,
 };
+use copydesk_runtime::{check_document, offset_encoding};
 use copydesk_segmenter::Segmenter;
 use copydesk_sentiment::{Analyzer, ByteSpan, check_language};
 
@@ -39,28 +40,8 @@ pub struct Checked {
 /// Checks `request` against the contract and the size limit, and converts
 /// its spans from the request's encoding to bytes.
 pub fn check(request: AnalyzeRequest, max_document_bytes: usize) -> Result<Checked, Error> {
-    let encoding =
-        OffsetEncoding::try_from(request.encoding).map_err(|_| Error::UnknownEnumValue {
-            field: "encoding",
-            value: request.encoding,
-        })?;
-    let document = request.document.ok_or(Error::MissingDocument)?;
-    match ContentType::try_from(document.content_type) {
-        Ok(ContentType::Html) => return Err(Error::HtmlNotSupported),
-        Ok(ContentType::PlainText | ContentType::Unspecified) => {}
-        Err(_) => {
-            return Err(Error::UnknownEnumValue {
-                field: "document.content_type",
-                value: document.content_type,
-            });
-        }
-    }
-    if document.text.len() > max_document_bytes {
-        return Err(Error::DocumentTooLarge {
-            size: document.text.len(),
-            limit: max_document_bytes,
-        });
-    }
+    let encoding = offset_encoding(request.encoding)?;
+    let document = check_document(request.document, max_document_bytes)?;
     let mut segmentation = request.segmentation;
     if let Some(segmentation) = segmentation.as_mut() {
         decode_spans(segmentation, &document.text, encoding).map_err(|source| {

@@ -5,20 +5,9 @@ use tonic::Status;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The request has no `document`.
-    #[error("document is required")]
-    MissingDocument,
-    /// The text is larger than the configured limit.
-    #[error(
-        "document.text is {size} bytes, over this server's limit of {limit} bytes (--max-document-bytes / COPYDESK_MAX_DOCUMENT_BYTES)"
-    )]
-    DocumentTooLarge { size: usize, limit: usize },
-    /// `content_type` is HTML.
-    #[error("document.content_type HTML is not supported yet; send PLAIN_TEXT")]
-    HtmlNotSupported,
-    /// An enum field holds a number the contract does not define.
-    #[error("{field}: unknown value {value}")]
-    UnknownEnumValue { field: &'static str, value: i32 },
+    /// The request breaks the contract every service checks.
+    #[error(transparent)]
+    Request(#[from] copydesk_runtime::RequestError),
     /// A span of the request (segmentation or mention) is not a stretch of
     /// the text in the request's encoding.
     #[error("{field}: {source}")]
@@ -45,11 +34,8 @@ impl From<Error> for Status {
     fn from(error: Error) -> Self {
         let message = error.to_string();
         match error {
-            Error::MissingDocument
-            | Error::DocumentTooLarge { .. }
-            | Error::HtmlNotSupported
-            | Error::UnknownEnumValue { .. }
-            | Error::RequestSpan { .. } => Status::invalid_argument(message),
+            Error::Request(request) => Status::from(request),
+            Error::RequestSpan { .. } => Status::invalid_argument(message),
             Error::Engine(engine) => match engine {
                 copydesk_sentiment::Error::SentenceSpan { .. }
                 | copydesk_sentiment::Error::MentionSpan { .. }
