@@ -5,11 +5,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Instant;
 
-use copydesk_proto::v1::annotate_result::Outcome;
 use copydesk_proto::v1::{
-    AnnotateRequest, AnnotateResponse, AnnotateResult, BatchAnnotateRequest, BatchAnnotateResponse,
-    DocumentError,
+    AnnotateRequest, AnnotateResult, BatchAnnotateRequest, BatchAnnotateResponse,
 };
+use copydesk_runtime::{DocumentRequest, DocumentResult};
 use futures::{Stream, StreamExt};
 use tonic::{Status, Streaming};
 
@@ -39,7 +38,7 @@ pub async fn batch_annotate(
             let outcome = annotator
                 .annotate_document(Some(document), features, encoding, deadline)
                 .await;
-            result(index, document_id, outcome)
+            AnnotateResult::from_outcome(index as u64, document_id, outcome)
         })
         // `buffered` (not `buffer_unordered`) keeps request order.
         .buffered(annotator.options().batch_concurrency.max(1))
@@ -67,15 +66,12 @@ pub fn annotate_stream(
             let annotator = Arc::clone(&annotator);
             async move {
                 let request = item.map_err(copydesk_runtime::decode_error_as_invalid_argument)?;
-                let document_id = request
-                    .document
-                    .as_ref()
-                    .map(|d| d.id.clone())
-                    .unwrap_or_default();
-                Ok(result(
-                    index,
+                let document_id = request.document_id();
+                let outcome = annotator.annotate(request, deadline).await;
+                Ok(AnnotateResult::from_outcome(
+                    index as u64,
                     document_id,
-                    annotator.annotate(request, deadline).await,
+                    outcome,
                 ))
             }
         })
@@ -87,26 +83,4 @@ pub fn annotate_stream(
             futures::future::ready(next)
         });
     Box::pin(results)
-}
-
-fn result(
-    index: usize,
-    document_id: String,
-    outcome: Result<AnnotateResponse, Error>,
-) -> AnnotateResult {
-    let outcome = match outcome {
-        Ok(response) => Outcome::Response(response),
-        Err(error) => {
-            let status = Status::from(error);
-            Outcome::Error(DocumentError {
-                code: status.code() as i32,
-                message: status.message().to_owned(),
-            })
-        }
-    };
-    AnnotateResult {
-        index: index as u64,
-        document_id,
-        outcome: Some(outcome),
-    }
 }

@@ -10,6 +10,7 @@
 mod body;
 mod config;
 mod decode_errors;
+mod document_stream;
 mod error;
 mod info;
 mod metrics;
@@ -20,6 +21,7 @@ mod shed;
 
 pub use config::ServerConfig;
 pub use decode_errors::decode_error_as_invalid_argument;
+pub use document_stream::{DocumentRequest, DocumentResult, document_error, document_stream};
 pub use error::Error;
 pub use metrics::prometheus_text;
 pub use readiness::Readiness;

@@ -2,20 +2,14 @@
 
 use std::sync::Arc;
 
-use copydesk_proto::v1::segment_result::Outcome;
 use copydesk_proto::v1::segmenter_server::Segmenter as SegmenterApi;
-use copydesk_proto::v1::{DocumentError, SegmentRequest, SegmentResponse, SegmentResult};
+use copydesk_proto::v1::{SegmentRequest, SegmentResponse, SegmentResult};
+use copydesk_runtime::document_stream;
 use copydesk_segmenter::Segmenter;
-use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
 use crate::segment::segment;
-
-/// Results a stream may hold before the client reads them: enough to keep
-/// the engine busy while one is in flight, little enough that a slow reader
-/// holds back the work instead of memory piling up.
-const STREAM_BUFFER: usize = 4;
 
 /// `copydesk.v1.Segmenter` over the engine.
 #[derive(Clone, Debug)]
@@ -54,59 +48,11 @@ impl SegmenterApi for SegmenterService {
         &self,
         request: Request<Streaming<SegmentRequest>>,
     ) -> Result<Response<Self::SegmentStreamStream>, Status> {
-        let mut inbound = request.into_inner();
-        let (results, receiver) = mpsc::channel(STREAM_BUFFER);
         let service = self.clone();
-        tokio::spawn(async move {
-            let mut index = 0u64;
-            loop {
-                // Stop reading, and so stop working, as soon as the client
-                // is gone.
-                let next = tokio::select! {
-                    next = inbound.message() => next,
-                    () = results.closed() => return,
-                };
-                let request = match next {
-                    Ok(Some(request)) => request,
-                    Ok(None) => return,
-                    Err(status) => {
-                        // The stream itself is broken (undecodable message,
-                        // reset): nothing after it can be read.
-                        let _ = results
-                            .send(Err(copydesk_runtime::decode_error_as_invalid_argument(
-                                status,
-                            )))
-                            .await;
-                        return;
-                    }
-                };
-                let document_id = request
-                    .document
-                    .as_ref()
-                    .map(|d| d.id.clone())
-                    .unwrap_or_default();
-                let outcome =
-                    match segment(&service.segmenter, request, service.max_document_bytes).await {
-                        Ok(response) => Outcome::Response(response),
-                        Err(error) => {
-                            let status = Status::from(error);
-                            Outcome::Error(DocumentError {
-                                code: status.code() as i32,
-                                message: status.message().to_owned(),
-                            })
-                        }
-                    };
-                let result = SegmentResult {
-                    index,
-                    document_id,
-                    outcome: Some(outcome),
-                };
-                if results.send(Ok(result)).await.is_err() {
-                    return;
-                }
-                index += 1;
-            }
+        let results = document_stream(request.into_inner(), move |request| {
+            let service = service.clone();
+            async move { segment(&service.segmenter, request, service.max_document_bytes).await }
         });
-        Ok(Response::new(ReceiverStream::new(receiver)))
+        Ok(Response::new(results))
     }
 }

@@ -1,0 +1,131 @@
+//! The per-document streaming calls (`SegmentStream`, `RecognizeStream`,
+//! `AnalyzeStream`): one result per request, in order; a bad document gets
+//! an error result and the stream goes on.
+
+use std::future::Future;
+
+use copydesk_proto::v1::{self, Document, DocumentError};
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Status, Streaming};
+
+use crate::decode_error_as_invalid_argument;
+
+/// Results a stream may hold before the client reads them: enough to keep
+/// the engine busy while one is in flight, little enough that a slow reader
+/// holds back the work instead of memory piling up.
+const STREAM_BUFFER: usize = 4;
+
+/// A request about one document, as the streaming calls take them.
+pub trait DocumentRequest {
+    /// The document's id, empty when there is no document: its result must
+    /// still say which request it answers.
+    fn document_id(&self) -> String;
+}
+
+/// One document's result in a stream or batch: its answer or why it failed.
+pub trait DocumentResult {
+    type Response;
+
+    fn from_outcome<E: Into<Status>>(
+        index: u64,
+        document_id: String,
+        outcome: Result<Self::Response, E>,
+    ) -> Self;
+}
+
+/// Implements both traits for messages that prost generates alike but as
+/// unrelated types.
+macro_rules! document_messages {
+    ($($request:ident => $result:ident($outcome:ident, $response:ident);)*) => {$(
+        impl DocumentRequest for v1::$request {
+            fn document_id(&self) -> String {
+                self.document.as_ref().map(|d: &Document| d.id.clone()).unwrap_or_default()
+            }
+        }
+
+        impl DocumentResult for v1::$result {
+            type Response = v1::$response;
+
+            fn from_outcome<E: Into<Status>>(
+                index: u64,
+                document_id: String,
+                outcome: Result<Self::Response, E>,
+            ) -> Self {
+                let outcome = match outcome {
+                    Ok(response) => v1::$outcome::Outcome::Response(response),
+                    Err(error) => v1::$outcome::Outcome::Error(document_error(&error.into())),
+                };
+                v1::$result {
+                    index,
+                    document_id,
+                    outcome: Some(outcome),
+                }
+            }
+        }
+    )*};
+}
+
+document_messages! {
+    SegmentRequest => SegmentResult(segment_result, SegmentResponse);
+    RecognizeRequest => RecognizeResult(recognize_result, RecognizeResponse);
+    AnalyzeRequest => AnalyzeResult(analyze_result, AnalyzeResponse);
+    AnnotateRequest => AnnotateResult(annotate_result, AnnotateResponse);
+}
+
+/// Handles each request of `inbound` in turn with `handle` and streams one
+/// result per request. A broken inbound stream ends the output with its
+/// status; a client that goes away stops the work.
+pub fn document_stream<Req, Out, F, Fut, E>(
+    mut inbound: Streaming<Req>,
+    mut handle: F,
+) -> ReceiverStream<Result<Out, Status>>
+where
+    Req: DocumentRequest + Send + 'static,
+    Out: DocumentResult + Send + 'static,
+    F: FnMut(Req) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Out::Response, E>> + Send,
+    E: Into<Status>,
+{
+    let (results, receiver) = mpsc::channel(STREAM_BUFFER);
+    tokio::spawn(async move {
+        let mut index = 0u64;
+        loop {
+            // Stop reading, and so stop working, as soon as the client is
+            // gone.
+            let next = tokio::select! {
+                next = inbound.message() => next,
+                () = results.closed() => return,
+            };
+            let request = match next {
+                Ok(Some(request)) => request,
+                Ok(None) => return,
+                Err(status) => {
+                    // The stream itself is broken (undecodable message,
+                    // invalid UTF-8, reset): nothing after it can be read.
+                    let _ = results
+                        .send(Err(decode_error_as_invalid_argument(status)))
+                        .await;
+                    return;
+                }
+            };
+            let document_id = request.document_id();
+            let outcome = handle(request).await;
+            let result = Out::from_outcome(index, document_id, outcome);
+            if results.send(Ok(result)).await.is_err() {
+                return;
+            }
+            index += 1;
+        }
+    });
+    ReceiverStream::new(receiver)
+}
+
+/// How one document's failure is told inside a stream or batch, which goes
+/// on past it.
+pub fn document_error(status: &Status) -> DocumentError {
+    DocumentError {
+        code: status.code() as i32,
+        message: status.message().to_owned(),
+    }
+}
