@@ -98,7 +98,7 @@ pub struct EntityTone {
 #[derive(Debug, Default)]
 pub struct Scratch {
     vader: vader::Scratch,
-    lower: String,
+    unigrams: news_calibration::UnigramScratch,
 }
 
 /// VADER plus the news calibration.
@@ -149,7 +149,9 @@ impl Analyzer {
         if polarity.words == 0 {
             return Sentiment::default();
         }
-        let rating = self.calibration.rating(text, &polarity, &mut scratch.lower);
+        let rating = self
+            .calibration
+            .rating(text, &polarity, &mut scratch.unigrams);
         aggregate::sentence(self.calibration.score(rating), &polarity)
     }
 

@@ -52,8 +52,28 @@ const NEUTRAL_WORDS: f64 = 20.0;
 pub struct Calibration {
     intercept: f64,
     dense: [f64; 6],
-    words: FxMap<Box<str>, f64>,
+    words: FxMap<Box<str>, WordWeight>,
     sha256: String,
+}
+
+/// A word's weight, and a number of its own so that a sentence's words can
+/// be counted once without comparing strings.
+#[derive(Clone, Copy, Debug)]
+struct WordWeight {
+    id: u32,
+    weight: f64,
+}
+
+/// Buffers reused from one sentence to the next: scoring millions of
+/// sentences should not allocate for each.
+#[derive(Clone, Debug, Default)]
+pub struct UnigramScratch {
+    /// The sentence's word characters, lower-cased, words run together.
+    lower: String,
+    /// Where each word lies in `lower`, and its length in characters.
+    words: Vec<(usize, usize, usize)>,
+    /// Ids of the words already counted.
+    seen: Vec<u32>,
 }
 
 impl Calibration {
@@ -98,7 +118,8 @@ impl Calibration {
                     .ok_or_else(|| bad(number + 1, format!("unknown feature {feature:?}")))?;
                 dense[index] = Some(value);
             } else if let Some(word) = name.strip_prefix("word:") {
-                words.insert(word.into(), value);
+                let id = u32::try_from(words.len()).unwrap_or(u32::MAX);
+                words.insert(word.into(), WordWeight { id, weight: value });
             } else {
                 return Err(bad(number + 1, format!("unknown entry {name:?}")));
             }
@@ -130,7 +151,7 @@ impl Calibration {
 
     /// The predicted human rating (about -4..4) of a text with VADER
     /// features `polarity`.
-    pub fn rating(&self, text: &str, polarity: &Polarity, lower: &mut String) -> f64 {
+    pub fn rating(&self, text: &str, polarity: &Polarity, scratch: &mut UnigramScratch) -> f64 {
         let norm = |x: f64| x / (x * x + ALPHA).sqrt();
         let features = [
             polarity.compound,
@@ -144,44 +165,51 @@ impl Calibration {
         for (c, x) in self.dense.iter().zip(features) {
             rating += c * x;
         }
-        rating + self.unigrams(text, lower)
+        rating + self.unigrams(text, scratch)
     }
 
     /// Sum of the weights of the distinct words of `text`, tokenised as the
     /// trainer's scikit-learn `CountVectorizer` does: runs of two or more
     /// word characters, lower-cased, each counted once.
-    fn unigrams(&self, text: &str, lower: &mut String) -> f64 {
+    fn unigrams(&self, text: &str, scratch: &mut UnigramScratch) -> f64 {
+        let UnigramScratch { lower, words, seen } = scratch;
         lower.clear();
-        if text.is_ascii() {
-            // The common case, without per-character case tables.
-            lower.extend(text.bytes().map(|b| {
-                if b.is_ascii_alphanumeric() || b == b'_' {
-                    char::from(b.to_ascii_lowercase())
+        words.clear();
+        seen.clear();
+        // (start in `lower`, characters so far) of the word being read.
+        let mut word: Option<(usize, usize)> = None;
+        for c in text.chars() {
+            let word_char = if c.is_ascii() {
+                c.is_ascii_alphanumeric() || c == '_'
+            } else {
+                c.is_alphanumeric()
+            };
+            if word_char {
+                let (_, chars) = word.get_or_insert((lower.len(), 0));
+                *chars += 1;
+                if c.is_ascii() {
+                    lower.push(c.to_ascii_lowercase());
                 } else {
-                    ' '
-                }
-            }));
-        } else {
-            for c in text.chars() {
-                if c.is_alphanumeric() || c == '_' {
                     lower.extend(c.to_lowercase());
-                } else {
-                    lower.push(' ');
                 }
+            } else if let Some((start, chars)) = word.take() {
+                words.push((start, lower.len(), chars));
             }
         }
-        let mut seen: Vec<&str> = Vec::new();
+        if let Some((start, chars)) = word {
+            words.push((start, lower.len(), chars));
+        }
         let mut sum = 0.0;
-        for token in lower.split(' ') {
-            if token.len() < 2 || token.chars().nth(1).is_none() {
+        for &(start, end, chars) in words.iter() {
+            if chars < 2 {
                 continue;
             }
-            if let Some(&w) = self.words.get(token) {
+            if let Some(w) = self.words.get(&lower[start..end]) {
                 // Binary features: a repeated word counts once. Sentences
                 // are short, so a linear scan beats a set.
-                if !seen.contains(&token) {
-                    seen.push(token);
-                    sum += w;
+                if !seen.contains(&w.id) {
+                    seen.push(w.id);
+                    sum += w.weight;
                 }
             }
         }
@@ -212,8 +240,8 @@ mod tests {
         let calibration = Calibration::embedded().unwrap();
         assert!(calibration.vocabulary() > 1_000);
         let vader = Vader::default();
-        let mut buf = String::new();
-        let mut rate = |text: &str| calibration.rating(text, &vader.polarity(text), &mut buf);
+        let mut scratch = UnigramScratch::default();
+        let mut rate = |text: &str| calibration.rating(text, &vader.polarity(text), &mut scratch);
         let good = rate("The new hospital is a wonderful success for the town.");
         let flat = rate("The council meets on Tuesday at the town hall.");
         let bad = rate("The attack killed twelve people and wounded dozens.");
