@@ -332,14 +332,16 @@ impl<'t, 'a> Doc<'t, 'a> {
             {
                 false
             }
-            Terminal::Exclamation | Terminal::FullStop => {
+            // "“Why now?” Trump asked." A quotation that ends in a full stop
+            // is followed by a new sentence: news copy closes a quotation
+            // with a comma when the attribution follows ("“We won,” he said").
+            Terminal::Exclamation => {
                 let attribution = last > i && self.is_attribution(next);
                 !self.starts_lower(next) && !attribution
             }
+            Terminal::FullStop => !self.starts_lower(next),
             // "“No.” He left.": a closing quote after the period settles it.
-            Terminal::Abbreviation if last > i => {
-                !self.starts_lower(next) && !self.is_attribution(next)
-            }
+            Terminal::Abbreviation if last > i => !self.starts_lower(next),
             Terminal::Ideographic => true,
             Terminal::SpacedEllipsis => false,
             Terminal::Ellipsis => {

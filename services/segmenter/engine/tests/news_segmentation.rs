@@ -302,3 +302,14 @@ fn emoji_after_a_sentence_stay_with_it() {
     );
     assert_eq!(sentences("Aid was ready. 😀"), ["Aid was ready. 😀"]);
 }
+
+#[test]
+fn a_quotation_ending_in_a_full_stop_ends_the_sentence() {
+    assert_eq!(
+        sentences("He called the talks \"a trap.\" Guaido told reporters the meeting was set."),
+        [
+            "He called the talks \"a trap.\"",
+            "Guaido told reporters the meeting was set."
+        ]
+    );
+}
