@@ -30,7 +30,8 @@ enum Command {
     /// Run every server in this process (gateway on 50051, segmenter on
     /// 50052, entities on 50053, sentiment on 50054), talking gRPC to each
     /// other, until Ctrl-C or SIGTERM.
-    Up(serve::UpArgs),
+    // Boxed: its many flags would make every variant as large.
+    Up(Box<serve::UpArgs>),
     /// Run one server per process (containers, Kubernetes).
     Serve {
         #[command(subcommand)]
@@ -58,7 +59,7 @@ fn main() -> ExitCode {
     };
     runtime.block_on(async {
         match cli.command {
-            Command::Up(args) => report(serve::up(args).await),
+            Command::Up(args) => report(serve::up(*args).await),
             Command::Serve { server } => serve::serve(server).await,
             Command::Analyze(args) => report(analyze::run(args).await),
             Command::Healthcheck(args) => healthcheck::run(args).await,

@@ -70,7 +70,8 @@ pub enum ServeCommand {
     /// The sentiment analyzer: document, sentence and entity tone.
     Sentiment(SentimentArgs),
     /// The gateway: the Annotator over gRPC and HTTP/JSON.
-    Gateway(GatewayArgs),
+    // Boxed: its many flags would make every variant as large.
+    Gateway(Box<GatewayArgs>),
 }
 
 #[derive(Debug, clap::Args)]
@@ -245,7 +246,7 @@ pub async fn serve(command: ServeCommand) -> ExitCode {
         ServeCommand::Segmenter(args) => serve_segmenter(args).await,
         ServeCommand::Entities(args) => serve_entities(args).await,
         ServeCommand::Sentiment(args) => serve_sentiment(args).await,
-        ServeCommand::Gateway(args) => serve_gateway(args).await,
+        ServeCommand::Gateway(args) => serve_gateway(*args).await,
     };
     crate::report(result)
 }

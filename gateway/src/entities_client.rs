@@ -28,17 +28,19 @@ impl EntitiesClient {
         segmentation: Option<Segmentation>,
         deadline: Option<Instant>,
     ) -> Result<RecognizeResponse, Status> {
-        let mut client = GrpcClient::new(self.downstream.channel.clone())
-            .max_decoding_message_size(self.downstream.max_message_bytes)
-            .max_encoding_message_size(self.downstream.max_message_bytes);
+        let limit = self.downstream.max_message_bytes;
         let message = RecognizeRequest {
             document: Some(document),
             encoding: OffsetEncoding::Utf8 as i32,
             segmentation,
         };
         self.downstream
-            .call(message, deadline, |request| async move {
-                client.recognize(request).await
+            .call(message, deadline, |channel, request| async move {
+                GrpcClient::new(channel)
+                    .max_decoding_message_size(limit)
+                    .max_encoding_message_size(limit)
+                    .recognize(request)
+                    .await
             })
             .await
     }

@@ -35,7 +35,14 @@ pub enum Error {
     Address {
         service: &'static str,
         address: String,
-        source: tonic::transport::Error,
+        source: crate::downstream::BadAddress,
+    },
+    /// A TLS file cannot be read.
+    #[error("{what} {path:?}: {source}")]
+    TlsFile {
+        what: &'static str,
+        path: std::path::PathBuf,
+        source: std::io::Error,
     },
     /// The server itself failed.
     #[error(transparent)]
@@ -50,7 +57,7 @@ impl From<Error> for Status {
             Error::NoFeatures | Error::TooManyDocuments { .. } => Status::invalid_argument(message),
             Error::RejectedDownstream { status, .. } => Status::new(status.code(), message),
             Error::Offsets(_) => Status::internal(message),
-            Error::Address { .. } => Status::failed_precondition(message),
+            Error::Address { .. } | Error::TlsFile { .. } => Status::failed_precondition(message),
             Error::Runtime(runtime) => runtime.into(),
         }
     }

@@ -36,10 +36,10 @@ pub struct Annotator {
 
 impl Annotator {
     pub fn new(config: &GatewayConfig) -> Result<Self, Error> {
-        let max_message = config.server.max_message_bytes;
-        let timeout = Duration::from_millis(config.gateway.downstream_timeout_ms);
-        let connect =
-            |name, address: &str| Downstream::connect_lazy(name, address, max_message, timeout);
+        let settings = config
+            .gateway
+            .downstream_settings(config.server.max_message_bytes)?;
+        let connect = |name, address: &str| Downstream::connect_lazy(name, address, &settings);
         Ok(Annotator {
             segmenter: SegmenterClient::new(connect("segmenter", &config.segmenter_addr)?),
             entities: EntitiesClient::new(connect("entities", &config.entities_addr)?),

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use bytes::Bytes;
@@ -17,6 +18,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tonic::{Code, Status};
 
+use crate::auth::{BearerAuth, require_bearer};
 use crate::batch;
 use crate::fan_out::Annotator;
 
@@ -31,6 +33,7 @@ pub fn routes(
     server: copydesk_runtime::Server,
     annotator: Arc<Annotator>,
     max_body_bytes: usize,
+    auth: Option<Arc<BearerAuth>>,
 ) -> copydesk_runtime::Server {
     let state = HttpState {
         annotator,
@@ -40,11 +43,18 @@ pub fn routes(
     server
         .add_http_route(
             "/v1/annotate",
-            post(annotate).with_state(state.clone()).layer(limit),
+            post(annotate)
+                .with_state(state.clone())
+                .layer(limit)
+                // Outermost: an unauthenticated body is never read.
+                .layer(from_fn_with_state(auth.clone(), require_bearer)),
         )
         .add_http_route(
             "/v1/batchAnnotate",
-            post(batch_annotate).with_state(state).layer(limit),
+            post(batch_annotate)
+                .with_state(state)
+                .layer(limit)
+                .layer(from_fn_with_state(auth, require_bearer)),
         )
 }
 

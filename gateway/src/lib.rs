@@ -6,15 +6,19 @@
 //! - [`config`]: flags and environment variables;
 //! - [`features`]: which analyses a request asks for;
 //! - [`deadline`]: the caller's deadline, passed downstream;
-//! - [`downstream`]: what every call to another service shares;
+//! - [`downstream`]: what every call to another service shares (limits,
+//!   keepalive, TLS, balancing over several addresses);
+//! - [`retry`]: retries of UNAVAILABLE within a budget;
 //! - [`segmenter_client`], [`entities_client`], [`sentiment_client`]: the services over gRPC;
 //! - [`fan_out`]: orchestration of one document;
 //! - [`batch`]: batches and streams of documents;
 //! - [`service`]: the tonic service;
-//! - [`http_json`]: `POST /v1/annotate` and `POST /v1/batchAnnotate`.
+//! - [`http_json`]: `POST /v1/annotate` and `POST /v1/batchAnnotate`;
+//! - [`auth`]: the optional bearer token.
 
 #![forbid(unsafe_code)]
 
+pub mod auth;
 pub mod batch;
 pub mod config;
 pub mod deadline;
@@ -24,6 +28,7 @@ pub mod error;
 pub mod fan_out;
 pub mod features;
 pub mod http_json;
+pub mod retry;
 pub mod segmenter_client;
 pub mod sentiment_client;
 pub mod service;
@@ -33,6 +38,7 @@ use std::sync::Arc;
 
 use copydesk_proto::v1::annotator_server::AnnotatorServer;
 use tokio::net::TcpListener;
+use tonic::service::interceptor::InterceptedService;
 
 pub use config::{GatewayConfig, GatewayOptions};
 pub use error::Error;
@@ -54,11 +60,18 @@ where
 {
     let annotator = Arc::new(Annotator::new(&config)?);
     let max_message = config.server.max_message_bytes;
+    let auth = config
+        .gateway
+        .auth_token
+        .as_deref()
+        .map(|token| Arc::new(auth::BearerAuth::new(token)));
     let grpc = AnnotatorServer::from_arc(Arc::new(service::AnnotatorService::new(Arc::clone(
         &annotator,
     ))))
     .max_decoding_message_size(max_message)
     .max_encoding_message_size(max_message);
+    // Only the Annotator is behind the token; health and reflection are not.
+    let grpc = InterceptedService::new(grpc, auth::AuthInterceptor(auth.clone()));
     let server = copydesk_runtime::Server::new(SERVER_NAME, &config.server)
         .with_document_limits(
             config.max_document_bytes as u64,
@@ -66,7 +79,7 @@ where
         )
         .with_supported_languages(["en"])
         .add_service(grpc);
-    http_json::routes(server, annotator, config.gateway.max_http_body_bytes)
+    http_json::routes(server, annotator, config.gateway.max_http_body_bytes, auth)
         .serve(listener, shutdown)
         .await?;
     Ok(())

@@ -25,16 +25,18 @@ impl SegmenterClient {
         document: Document,
         deadline: Option<Instant>,
     ) -> Result<SegmentResponse, Status> {
-        let mut client = GrpcClient::new(self.downstream.channel.clone())
-            .max_decoding_message_size(self.downstream.max_message_bytes)
-            .max_encoding_message_size(self.downstream.max_message_bytes);
+        let limit = self.downstream.max_message_bytes;
         let message = SegmentRequest {
             document: Some(document),
             encoding: OffsetEncoding::Utf8 as i32,
         };
         self.downstream
-            .call(message, deadline, |request| async move {
-                client.segment(request).await
+            .call(message, deadline, |channel, request| async move {
+                GrpcClient::new(channel)
+                    .max_decoding_message_size(limit)
+                    .max_encoding_message_size(limit)
+                    .segment(request)
+                    .await
             })
             .await
     }

@@ -29,9 +29,7 @@ impl SentimentClient {
         entities: Vec<Entity>,
         deadline: Option<Instant>,
     ) -> Result<AnalyzeResponse, Status> {
-        let mut client = GrpcClient::new(self.downstream.channel.clone())
-            .max_decoding_message_size(self.downstream.max_message_bytes)
-            .max_encoding_message_size(self.downstream.max_message_bytes);
+        let limit = self.downstream.max_message_bytes;
         let message = AnalyzeRequest {
             document: Some(document),
             encoding: OffsetEncoding::Utf8 as i32,
@@ -39,8 +37,12 @@ impl SentimentClient {
             entities,
         };
         self.downstream
-            .call(message, deadline, |request| async move {
-                client.analyze(request).await
+            .call(message, deadline, |channel, request| async move {
+                GrpcClient::new(channel)
+                    .max_decoding_message_size(limit)
+                    .max_encoding_message_size(limit)
+                    .analyze(request)
+                    .await
             })
             .await
     }

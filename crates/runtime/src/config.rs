@@ -1,6 +1,11 @@
 //! Settings every server takes, as flags and environment variables.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+use tonic::transport::{Certificate, Identity, ServerTlsConfig};
+
+use crate::error::Error;
 
 /// Settings shared by every Copydesk server.
 #[derive(Clone, Debug, clap::Args)]
@@ -21,6 +26,21 @@ pub struct ServerConfig {
     /// seconds; connections still open after it are closed.
     #[arg(long, env = "COPYDESK_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
     pub shutdown_grace_secs: u64,
+
+    /// PEM certificate (chain) to serve TLS with; needs --tls-key. Unset:
+    /// plain TCP. With TLS the port speaks HTTP/2 only (ALPN h2), so
+    /// HTTP/JSON clients must offer h2, as curl and browsers do.
+    #[arg(long, env = "COPYDESK_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "COPYDESK_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// PEM CA certificate clients must present a certificate from (mutual
+    /// TLS). Unset: clients are not asked for one.
+    #[arg(long, env = "COPYDESK_TLS_CLIENT_CA", requires = "tls_cert")]
+    pub tls_client_ca: Option<PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -29,6 +49,9 @@ impl Default for ServerConfig {
             max_message_bytes: 16 * 1024 * 1024,
             max_concurrent_requests: 64,
             shutdown_grace_secs: 10,
+            tls_cert: None,
+            tls_key: None,
+            tls_client_ca: None,
         }
     }
 }
@@ -38,4 +61,29 @@ impl ServerConfig {
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_secs)
     }
+}
+
+impl ServerConfig {
+    /// The listener's TLS settings, files read; `None` without --tls-cert.
+    pub fn tls(&self) -> Result<Option<ServerTlsConfig>, Error> {
+        let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) else {
+            return Ok(None);
+        };
+        let mut tls = ServerTlsConfig::new().identity(Identity::from_pem(
+            read(cert, "certificate")?,
+            read(key, "private key")?,
+        ));
+        if let Some(ca) = &self.tls_client_ca {
+            tls = tls.client_ca_root(Certificate::from_pem(read(ca, "client CA")?));
+        }
+        Ok(Some(tls))
+    }
+}
+
+fn read(path: &Path, what: &'static str) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|source| Error::TlsFile {
+        what,
+        path: path.to_owned(),
+        source,
+    })
 }

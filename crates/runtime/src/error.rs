@@ -12,12 +12,19 @@ pub enum Error {
     /// The reflection service could not read the descriptor sets.
     #[error("gRPC reflection: {0}")]
     Reflection(#[from] tonic_reflection::server::Error),
+    /// A TLS certificate or key cannot be read.
+    #[error("TLS {what} {path:?}: {source}")]
+    TlsFile {
+        what: &'static str,
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl From<Error> for tonic::Status {
     fn from(error: Error) -> Self {
         match error {
-            Error::Listener(_) | Error::Transport(_) => {
+            Error::Listener(_) | Error::Transport(_) | Error::TlsFile { .. } => {
                 tonic::Status::unavailable(error.to_string())
             }
             Error::Reflection(_) => tonic::Status::internal(error.to_string()),

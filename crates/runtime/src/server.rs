@@ -242,7 +242,12 @@ impl Server {
 
         let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
         tracing::info!(server = name, %address, "serving gRPC and HTTP");
-        let server = tonic::transport::Server::builder()
+        let mut builder = tonic::transport::Server::builder();
+        if let Some(tls) = config.tls()? {
+            tracing::info!(server = name, "TLS on");
+            builder = builder.tls_config(tls)?;
+        }
+        let server = builder
             // HTTP/1.1 for /metrics and the JSON API; gRPC stays on HTTP/2.
             .accept_http1(true)
             .layer(layers)
