@@ -1,7 +1,6 @@
-//! Logs to standard error, as text for people or JSON for collectors;
-//! `RUST_LOG` overrides the level.
-
-use tracing_subscriber::EnvFilter;
+//! Logs to standard error, as text for people or JSON for collectors
+//! (`RUST_LOG` overrides the level), and traces over OTLP when the
+//! standard `OTEL_*` variables ask for them.
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum LogFormat {
@@ -11,14 +10,21 @@ pub enum LogFormat {
     Json,
 }
 
-pub fn init(format: LogFormat, default_level: &str) {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Text => builder.try_init(),
-        LogFormat::Json => builder.json().try_init(),
+/// Sets up logs and traces for a process that runs `servers` (none for the
+/// client commands); call it once, inside the Tokio runtime, and keep the
+/// guard until the servers have stopped: dropping it flushes the traces.
+pub fn init(
+    format: LogFormat,
+    default_level: &str,
+    servers: &[&'static str],
+) -> Result<copydesk_telemetry::Guard, copydesk_telemetry::Error> {
+    let format = match format {
+        LogFormat::Text => copydesk_telemetry::LogFormat::Text,
+        LogFormat::Json => copydesk_telemetry::LogFormat::Json,
     };
+    copydesk_telemetry::init(&copydesk_telemetry::Config::from_env(
+        servers,
+        format,
+        default_level,
+    ))
 }

@@ -46,7 +46,6 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let quiet = matches!(cli.command, Command::Analyze(_) | Command::Healthcheck(_));
-    logging::init(cli.log_format, if quiet { "warn" } else { "info" });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -55,6 +54,24 @@ fn main() -> ExitCode {
         Err(error) => {
             eprintln!("copydesk: cannot start the async runtime: {error}");
             return ExitCode::FAILURE;
+        }
+    };
+    // The servers this process runs: each traces under its own service.name.
+    let servers: &[&'static str] = match &cli.command {
+        Command::Up(_) => &copydesk_telemetry::SERVERS,
+        Command::Serve { server } => std::slice::from_ref(server.name()),
+        Command::Analyze(_) | Command::Healthcheck(_) => &[],
+    };
+    // Inside the runtime: the OTLP exporter connects from it. Declared after
+    // the runtime, so dropped (flushing the traces) while it still runs.
+    let _telemetry = {
+        let _runtime = runtime.enter();
+        match logging::init(cli.log_format, if quiet { "warn" } else { "info" }, servers) {
+            Ok(guard) => guard,
+            Err(error) => {
+                eprintln!("copydesk: {error}");
+                return ExitCode::FAILURE;
+            }
         }
     };
     runtime.block_on(async {

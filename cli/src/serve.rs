@@ -74,6 +74,18 @@ pub enum ServeCommand {
     Gateway(Box<GatewayArgs>),
 }
 
+impl ServeCommand {
+    /// The server's name, as its runtime and its traces know it.
+    pub fn name(&self) -> &'static &'static str {
+        match self {
+            ServeCommand::Segmenter(_) => &copydesk_segmenter_server::SERVER_NAME,
+            ServeCommand::Entities(_) => &copydesk_entities_server::SERVER_NAME,
+            ServeCommand::Sentiment(_) => &copydesk_sentiment_server::SERVER_NAME,
+            ServeCommand::Gateway(_) => &copydesk_gateway::SERVER_NAME,
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 pub struct SegmenterArgs {
     /// Where to listen.

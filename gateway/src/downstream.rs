@@ -170,6 +170,8 @@ impl Downstream {
         F: FnMut(Channel, Request<M>) -> Fut,
         Fut: Future<Output = Result<Response<T>, Status>>,
     {
+        // The latency of the whole call, retries included, as the caller sees it.
+        let _timer = copydesk_runtime::StageTimer::start(crate::SERVER_NAME, self.name);
         // Held across the retries: one logical call, one slot.
         let _permit = match &self.limit {
             None => None,
@@ -238,6 +240,8 @@ impl Downstream {
         };
         let mut request = Request::new(message);
         request.set_timeout(timeout);
+        // W3C trace context: the service's spans become this call's children.
+        copydesk_telemetry::inject_current(request.metadata_mut());
         let started = Instant::now();
         match tokio::time::timeout(timeout, call(request)).await {
             // tonic's channel enforces the same timeout and may fire first,

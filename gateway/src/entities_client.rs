@@ -22,6 +22,18 @@ impl EntitiesClient {
 
     /// Recognises the entities of `document`, handing over its segmentation
     /// so the service does not segment again. Offsets in UTF-8 bytes.
+    #[tracing::instrument(
+        name = "call",
+        skip_all,
+        fields(
+            otel.name = "copydesk.v1.EntityRecognizer/Recognize",
+            otel.kind = "client",
+            rpc.system = "grpc",
+            rpc.service = "copydesk.v1.EntityRecognizer",
+            rpc.method = "Recognize",
+            document.bytes = document.text.len() as i64,
+        )
+    )]
     pub async fn recognize(
         &self,
         document: Document,

@@ -20,6 +20,18 @@ impl SegmenterClient {
 
     /// Segments `document` with UTF-8 byte offsets: the gateway converts
     /// them once, at the end, to what its caller asked for.
+    #[tracing::instrument(
+        name = "call",
+        skip_all,
+        fields(
+            otel.name = "copydesk.v1.Segmenter/Segment",
+            otel.kind = "client",
+            rpc.system = "grpc",
+            rpc.service = "copydesk.v1.Segmenter",
+            rpc.method = "Segment",
+            document.bytes = document.text.len() as i64,
+        )
+    )]
     pub async fn segment(
         &self,
         document: Document,

@@ -22,6 +22,18 @@ impl SentimentClient {
 
     /// The tone of `document`, of its sentences and towards `entities`.
     /// Offsets in UTF-8 bytes.
+    #[tracing::instrument(
+        name = "call",
+        skip_all,
+        fields(
+            otel.name = "copydesk.v1.SentimentAnalyzer/Analyze",
+            otel.kind = "client",
+            rpc.system = "grpc",
+            rpc.service = "copydesk.v1.SentimentAnalyzer",
+            rpc.method = "Analyze",
+            document.bytes = document.text.len() as i64,
+        )
+    )]
     pub async fn analyze(
         &self,
         document: Document,

@@ -88,7 +88,7 @@ where
     E: Into<Status>,
 {
     let (results, receiver) = mpsc::channel(STREAM_BUFFER);
-    tokio::spawn(async move {
+    spawn_in_current_span(async move {
         let mut index = 0u64;
         loop {
             // Stop reading, and so stop working, as soon as the client is
@@ -119,6 +119,15 @@ where
         }
     });
     ReceiverStream::new(receiver)
+}
+
+/// Spawns `task` in the request's span, so that each document's work is
+/// part of the request's trace.
+fn spawn_in_current_span<F>(task: F)
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    tokio::spawn(tracing::Instrument::in_current_span(task));
 }
 
 /// How one document's failure is told inside a stream or batch, which goes

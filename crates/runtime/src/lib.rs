@@ -18,12 +18,13 @@ mod readiness;
 mod request;
 mod server;
 mod shed;
+mod trace;
 
 pub use config::ServerConfig;
 pub use decode_errors::decode_error_as_invalid_argument;
 pub use document_stream::{DocumentRequest, DocumentResult, document_error, document_stream};
 pub use error::Error;
-pub use metrics::prometheus_text;
+pub use metrics::{StageTimer, count_tokens, prometheus_text};
 pub use readiness::Readiness;
 pub use request::{CheckedDocument, RequestError, check_document, check_size, offset_encoding};
 pub use server::Server;

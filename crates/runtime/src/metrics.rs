@@ -20,6 +20,8 @@ const REQUESTS: &str = "copydesk_requests_total";
 const DURATION: &str = "copydesk_request_duration_seconds";
 const IN_FLIGHT: &str = "copydesk_requests_in_flight";
 pub(crate) const SHED: &str = "copydesk_requests_shed_total";
+const STAGE_DURATION: &str = "copydesk_stage_duration_seconds";
+const TOKENS: &str = "copydesk_tokens_processed_total";
 
 /// Latency buckets from half a millisecond (a short sentence) to ten
 /// seconds (a large document on a loaded server).
@@ -32,9 +34,11 @@ static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 fn handle() -> &'static PrometheusHandle {
     HANDLE.get_or_init(|| {
         let builder = PrometheusBuilder::new();
-        let builder =
-            match builder.set_buckets_for_metric(Matcher::Full(DURATION.to_owned()), BUCKETS) {
-                Ok(builder) => builder,
+        let builder = match builder
+            .set_buckets_for_metric(Matcher::Full(DURATION.to_owned()), BUCKETS)
+            .and_then(|b| b.set_buckets_for_metric(Matcher::Full(STAGE_DURATION.to_owned()), BUCKETS))
+        {
+            Ok(builder) => builder,
                 // Only an empty bucket list fails, and ours is not empty.
                 Err(error) => {
                     tracing::warn!(%error, "latency buckets rejected; reporting summaries");
@@ -56,6 +60,12 @@ fn handle() -> &'static PrometheusHandle {
             "Time from request to the end of its response"
         );
         metrics::describe_gauge!(IN_FLIGHT, "Requests being handled");
+        metrics::describe_histogram!(
+            STAGE_DURATION,
+            metrics::Unit::Seconds,
+            "Time spent in one stage of a request (segmentation, inference, scoring, a downstream call)"
+        );
+        metrics::describe_counter!(TOKENS, "Tokens of the documents analysed, by server");
         metrics::describe_counter!(
             SHED,
             "Requests refused because the server was at its concurrency limit"
@@ -85,6 +95,39 @@ pub(crate) async fn metrics_endpoint() -> impl axum::response::IntoResponse {
         )],
         prometheus_text(),
     )
+}
+
+/// Times one stage of a request, by server and stage; recorded when
+/// dropped, so an early return is timed too.
+#[derive(Debug)]
+#[must_use = "the stage is timed until this is dropped"]
+pub struct StageTimer {
+    server: &'static str,
+    stage: &'static str,
+    start: Instant,
+}
+
+impl StageTimer {
+    pub fn start(server: &'static str, stage: &'static str) -> Self {
+        StageTimer {
+            server,
+            stage,
+            start: Instant::now(),
+        }
+    }
+}
+
+impl Drop for StageTimer {
+    fn drop(&mut self) {
+        metrics::histogram!(STAGE_DURATION, "server" => self.server, "stage" => self.stage)
+            .record(self.start.elapsed().as_secs_f64());
+    }
+}
+
+/// Counts the tokens of a document `server` analysed: throughput in the
+/// unit the models work in, which bytes and requests are not.
+pub fn count_tokens(server: &'static str, tokens: usize) {
+    metrics::counter!(TOKENS, "server" => server).increment(tokens as u64);
 }
 
 /// Which paths get their own `method` label; anything else is "other", so

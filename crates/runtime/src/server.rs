@@ -20,6 +20,7 @@ use crate::info::InfoService;
 use crate::metrics::{KnownPaths, MetricsLayer, is_grpc, metrics_endpoint};
 use crate::readiness::{HealthGate, Readiness};
 use crate::shed::ShedLayer;
+use crate::trace::TraceLayer;
 
 const REFLECTION_V1: &str = "grpc.reflection.v1.ServerReflection";
 const REFLECTION_V1ALPHA: &str = "grpc.reflection.v1alpha.ServerReflection";
@@ -219,7 +220,9 @@ impl Server {
             http_paths,
         };
         let layers = ServiceBuilder::new()
-            // Outermost, so it sees shed requests and rewritten statuses as
+            // Around the metrics too, so that every layer's logs carry the trace.
+            .layer(TraceLayer::new(name))
+            // Outside the rest, so it sees shed requests and rewritten statuses as
             // the caller does.
             .layer(MetricsLayer::new(name, known))
             // Before any work is done for a request that will be refused.

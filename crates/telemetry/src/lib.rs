@@ -170,9 +170,9 @@ pub fn init(config: &Config) -> Result<Guard, Error> {
             trace_layers.push(
                 tracing_opentelemetry::layer()
                     .with_tracer(tracer)
-                    .with_filter(tracing_subscriber::filter::dynamic_filter_fn(
-                        belongs_to(server),
-                    ))
+                    .with_filter(tracing_subscriber::filter::dynamic_filter_fn(belongs_to(
+                        server,
+                    )))
                     .boxed(),
             );
             providers.push(provider);
@@ -181,8 +181,8 @@ pub fn init(config: &Config) -> Result<Guard, Error> {
 
     // The level filter applies to the log output only: a global one would
     // also turn off the spans that the trace pipelines need.
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(&config.default_level));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.default_level));
     let logs = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
     let logs = match config.log_format {
         LogFormat::Text => logs.boxed(),
@@ -221,7 +221,6 @@ macro_rules! server_span {
             "rpc",
             otel.name = %$method,
             otel.kind = "server",
-            rpc.system = "grpc",
             rpc.method = %$method,
             rpc.grpc.status_code = tracing::field::Empty,
             otel.status_code = tracing::field::Empty,
@@ -236,6 +235,9 @@ macro_rules! server_span {
 /// puts the trace id in every log line written inside it, also when traces
 /// are not exported but the caller sent one.
 pub fn server_span(server: &str, method: &str, headers: &http::HeaderMap) -> tracing::Span {
+    // gRPC spans are named `package.Service/Method`, as OpenTelemetry's
+    // conventions have it; HTTP ones by their path.
+    let method = method.strip_prefix('/').unwrap_or(method);
     let span = match server {
         "gateway" => server_span!("copydesk::server::gateway", method),
         "segmenter" => server_span!("copydesk::server::segmenter", method),

@@ -56,6 +56,13 @@ impl Recognizer {
         let predicted = if batch.is_empty() {
             Vec::new()
         } else {
+            // Counts as i64: tracing-opentelemetry exports a u64 as text.
+            let _stage = tracing::info_span!(
+                "model_inference",
+                sentences = batch.len() as i64,
+                tokens = batch.iter().map(Vec::len).sum::<usize>() as i64,
+            )
+            .entered();
             self.model.predict(&batch)?
         };
         if predicted.len() != batch.len() {
@@ -181,6 +188,7 @@ pub fn assemble(
     mentions.extend(extra);
     mentions.sort_by_key(|m| m.start);
 
+    let rules = tracing::info_span!("rules", values = tracing::field::Empty).entered();
     let mut values: Vec<(usize, ValueMatch)> = Vec::new();
     for (i, sentence) in segmentation.sentences.iter().enumerate() {
         let range = sentence.token_start..sentence.token_end;
@@ -190,6 +198,11 @@ pub fn assemble(
             values.push((i, found));
         }
     }
+
+    rules.record("values", values.len() as i64);
+    drop(rules);
+    // Until the entities are returned.
+    let _grouping = tracing::info_span!("grouping", mentions = mentions.len() as i64).entered();
 
     let span_of = |start: usize, end: usize| {
         ByteSpan::new(tokens[start].span.start, tokens[end - 1].span.end)

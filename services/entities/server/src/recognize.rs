@@ -9,7 +9,7 @@ use copydesk_proto::encoding::{decode_spans, encode_spans};
 use copydesk_proto::v1::{
     OffsetEncoding, RecognizeRequest, RecognizeResponse, ResponseMeta, Segmentation, StageTiming,
 };
-use copydesk_runtime::{check_document, offset_encoding};
+use copydesk_runtime::{StageTimer, check_document, count_tokens, offset_encoding};
 use copydesk_segmenter::{Language, Segmenter};
 
 use crate::convert;
@@ -73,6 +73,9 @@ pub fn recognize_checked(
         }
         None => {
             let started = Instant::now();
+            let _stage =
+                tracing::info_span!("segmentation", document.bytes = text.len() as i64).entered();
+            let _timer = StageTimer::start(crate::SERVER_NAME, "segmentation");
             let own = segmenter.segment(&text, given);
             timings.push(StageTiming {
                 stage: "segmenter".to_owned(),
@@ -87,7 +90,22 @@ pub fn recognize_checked(
 
     let recognizer = slot.recognizer()?;
     let started = Instant::now();
+    // The engine's stages (model inference, rules, grouping) are its
+    // children. Counts as i64: tracing-opentelemetry exports a u64 as text.
+    let stage = tracing::info_span!(
+        "recognition",
+        document.bytes = text.len() as i64,
+        sentences = segmentation.sentences.len() as i64,
+        tokens = segmentation.tokens.len() as i64,
+        entities = tracing::field::Empty,
+    )
+    .entered();
+    let timer = StageTimer::start(crate::SERVER_NAME, "recognition");
     let entities = recognizer.recognize(&text, &segmentation)?;
+    drop(timer);
+    stage.record("entities", entities.len() as i64);
+    drop(stage);
+    count_tokens(crate::SERVER_NAME, segmentation.tokens.len());
     timings.push(StageTiming {
         stage: crate::SERVER_NAME.to_owned(),
         micros: micros(started),
@@ -120,7 +138,12 @@ pub async fn recognize(
     let checked = check(request, max_document_bytes)?;
     let slot = slot.clone();
     let segmenter = Arc::clone(segmenter);
-    tokio::task::spawn_blocking(move || recognize_checked(&slot, &segmenter, checked)).await?
+    // The worker thread works in the request's span: stage spans are its children.
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || {
+        span.in_scope(|| recognize_checked(&slot, &segmenter, checked))
+    })
+    .await?
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use copydesk_proto::encoding::encode_spans;
 use copydesk_proto::v1::{
     OffsetEncoding, ResponseMeta, SegmentRequest, SegmentResponse, StageTiming,
 };
-use copydesk_runtime::{check_document, offset_encoding};
+use copydesk_runtime::{StageTimer, check_document, count_tokens, offset_encoding};
 use copydesk_segmenter::Segmenter;
 
 use crate::convert;
@@ -42,7 +42,20 @@ pub fn check(request: SegmentRequest, max_document_bytes: usize) -> Result<Check
 pub fn segment_checked(segmenter: &Segmenter, request: &Checked) -> Result<SegmentResponse, Error> {
     let started = Instant::now();
     let language = (!request.language_code.is_empty()).then_some(request.language_code.as_str());
+    // Counts as i64: tracing-opentelemetry would export a u64 as text.
+    let stage = tracing::info_span!(
+        "segmentation",
+        document.bytes = request.text.len() as i64,
+        sentences = tracing::field::Empty,
+        tokens = tracing::field::Empty,
+    )
+    .entered();
+    let timer = StageTimer::start(crate::SERVER_NAME, "segmentation");
     let output = segmenter.segment(&request.text, language);
+    drop(timer);
+    stage.record("sentences", output.sentences.len() as i64);
+    stage.record("tokens", output.tokens.len() as i64);
+    count_tokens(crate::SERVER_NAME, output.tokens.len());
     let mut segmentation = convert::segmentation(&request.text, &output)?;
     encode_spans(&mut segmentation, &request.text, request.encoding)?;
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
@@ -73,7 +86,10 @@ pub async fn segment(
         return segment_checked(segmenter, &checked);
     }
     let segmenter = Arc::clone(segmenter);
-    tokio::task::spawn_blocking(move || segment_checked(&segmenter, &checked)).await?
+    // The worker thread works in the request's span: stage spans are its children.
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(|| segment_checked(&segmenter, &checked)))
+        .await?
 }
 
 #[cfg(test)]

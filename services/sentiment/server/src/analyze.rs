@@ -8,7 +8,7 @@ use copydesk_proto::v1::{
     self, AnalyzeRequest, AnalyzeResponse, EntitySentiment, OffsetEncoding, ResponseMeta,
     SentenceSentiment, StageTiming,
 };
-use copydesk_runtime::{check_document, offset_encoding};
+use copydesk_runtime::{StageTimer, check_document, count_tokens, offset_encoding};
 use copydesk_segmenter::Segmenter;
 use copydesk_sentiment::{Analyzer, ByteSpan, check_language};
 
@@ -84,6 +84,16 @@ pub fn analyze_checked(engines: &Engines, request: &Checked) -> Result<AnalyzeRe
         .collect();
     let given_language =
         (!request.language_code.is_empty()).then_some(request.language_code.as_str());
+    // Counts as i64: tracing-opentelemetry would export a u64 as text.
+    let stage = tracing::info_span!(
+        "scoring",
+        document.bytes = text.len() as i64,
+        entities = request.entities.len() as i64,
+        sentences = tracing::field::Empty,
+        tokens = tracing::field::Empty,
+    )
+    .entered();
+    let timer = StageTimer::start(crate::SERVER_NAME, "scoring");
     let (analysis, language) = match &request.segmentation {
         Some(segmentation) => {
             // The caller segmented: trust its language, else the
@@ -116,6 +126,14 @@ pub fn analyze_checked(engines: &Engines, request: &Checked) -> Result<AnalyzeRe
         }
     };
 
+    drop(timer);
+    stage.record("sentences", analysis.sentences.len() as i64);
+    // Tokens are known when the caller segmented (the gateway always does).
+    if let Some(segmentation) = &request.segmentation {
+        stage.record("tokens", segmentation.tokens.len() as i64);
+        count_tokens(crate::SERVER_NAME, segmentation.tokens.len());
+    }
+    drop(stage);
     let sentences = analysis
         .sentences
         .iter()
@@ -178,5 +196,8 @@ pub async fn analyze(
         return analyze_checked(engines, &checked);
     }
     let engines = Arc::clone(engines);
-    tokio::task::spawn_blocking(move || analyze_checked(&engines, &checked)).await?
+    // The worker thread works in the request's span: stage spans are its children.
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(|| analyze_checked(&engines, &checked)))
+        .await?
 }
