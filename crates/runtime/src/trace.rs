@@ -70,13 +70,23 @@ where
                 let response = future.await?;
                 // A failed call answers with its status in the headers
                 // (trailers-only); a streamed answer's comes later.
-                if let Some(code) = response
+                let code: Option<i32> = response
                     .headers()
                     .get("grpc-status")
                     .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.parse().ok())
-                {
+                    .and_then(|v| v.parse().ok());
+                if let Some(code) = code {
                     copydesk_telemetry::record_status(&record, code);
+                }
+                // Logged inside the span, so the line carries the trace id
+                // that finds the request in the trace backend.
+                let http = response.status();
+                match code {
+                    Some(code) if code != 0 => tracing::info!(grpc.code = code, "call failed"),
+                    None if !http.is_success() => {
+                        tracing::info!(http.status = http.as_u16(), "request failed");
+                    }
+                    _ => tracing::debug!("answered"),
                 }
                 Ok(response)
             }

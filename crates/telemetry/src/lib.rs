@@ -188,6 +188,9 @@ pub fn init(config: &Config) -> Result<Guard, Error> {
         LogFormat::Text => logs.boxed(),
         LogFormat::Json => logs.json().boxed(),
     };
+    // An empty Vec of layers is interested in nothing, which would silence
+    // the logs too; no layer at all (None) leaves them alone.
+    let trace_layers = (!trace_layers.is_empty()).then_some(trace_layers);
     tracing_subscriber::registry()
         .with(trace_layers)
         .with(logs.with_filter(filter))
