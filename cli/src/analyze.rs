@@ -1,32 +1,78 @@
 //! `copydesk analyze`: send a text to a gateway and show what came back.
 
 use std::fmt::Write as _;
-use std::io::Read;
+use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use anyhow::Context;
-use copydesk_proto::v1::annotator_client::AnnotatorClient;
+use copydesk_client::{Client, ClientOptions, resume};
 use copydesk_proto::v1::{
-    AnnotateRequest, AnnotateResponse, Document, EntityType, Features, OffsetEncoding, Sentiment,
-    SentimentLabel,
+    AnnotateResponse, Document, EntityType, Features, OffsetEncoding, Sentiment, SentimentLabel,
 };
-use tonic::transport::Endpoint;
+use futures::StreamExt;
 
-/// Responses carry every token; allow far more than the default 4 MiB.
-const MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
+use crate::inputs::{self, Input};
+
+/// Exit codes scripts can rely on.
+pub mod exit {
+    /// Every document was analysed (feature errors inside a response, such
+    /// as a service that is down, do not count: they are in the output).
+    pub const OK: u8 = 0;
+    /// At least one document failed (unreadable, refused by the gateway,
+    /// or the connection broke during the run); the others were written.
+    pub const SOME_FAILED: u8 = 1;
+    /// Nothing was analysed: bad arguments, no input found, or the gateway
+    /// could not be reached at the start.
+    pub const USAGE_OR_CONNECTION: u8 = 2;
+}
 
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit status: 0 every document analysed; 1 some documents failed (the \
+others were written); 2 usage error or gateway unreachable, nothing analysed."
+)]
 pub struct AnalyzeArgs {
-    /// The text file to analyse; "-" or nothing: standard input.
-    file: Option<PathBuf>,
+    /// Files, directories (read recursively, hidden files skipped), glob
+    /// patterns (quote them: 'archive/**/*.txt') or "-" for standard input.
+    /// Nothing: standard input.
+    inputs: Vec<String>,
 
     /// The gateway's address.
     #[arg(long, env = "COPYDESK_ADDR", default_value = "http://127.0.0.1:50051")]
     addr: String,
 
-    /// Print the response as proto3 JSON instead of a readable summary.
+    /// Bearer token sent to the gateway.
+    #[arg(long, env = "COPYDESK_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+
+    /// Print proto3 JSON instead of a readable summary (one document:
+    /// indented; several: as --jsonl).
     #[arg(long)]
     json: bool,
+
+    /// One JSON object per line and document: {"id": PATH, "annotation":
+    /// {...}} or {"id": PATH, "error": {"code", "message"}}.
+    #[arg(long)]
+    jsonl: bool,
+
+    /// Skip documents whose id is already in this JSONL file, such as the
+    /// --jsonl output of an interrupted run (append to it: `>> FILE`).
+    #[arg(long)]
+    resume: Option<PathBuf>,
+
+    /// Calls to the gateway in flight at once.
+    #[arg(long, default_value_t = 4)]
+    concurrency: usize,
+
+    /// Documents per BatchAnnotate call when there are several.
+    #[arg(long, default_value_t = 16)]
+    batch_size: usize,
+
+    /// Colours in the readable summary.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
 
     /// The unit of offsets in the response.
     #[arg(long, value_enum, default_value_t = EncodingArg::Utf8)]
@@ -46,6 +92,13 @@ pub struct AnalyzeArgs {
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
 enum EncodingArg {
     Utf8,
     Utf16,
@@ -61,53 +114,195 @@ enum FeatureArg {
     EntitySentiment,
 }
 
-pub async fn run(args: AnalyzeArgs) -> anyhow::Result<()> {
-    let text = read_text(args.file.as_ref())?;
-    let request = AnnotateRequest {
-        document: Some(Document {
-            id: String::new(),
-            text: text.clone(),
-            language_code: args.language.clone().unwrap_or_default(),
-            content_type: 0,
-        }),
-        features: features(&args.features),
-        encoding: match args.encoding {
-            EncodingArg::Utf8 => OffsetEncoding::Utf8,
-            EncodingArg::Utf16 => OffsetEncoding::Utf16,
-            EncodingArg::Utf32 => OffsetEncoding::Utf32,
-        } as i32,
-    };
-    let channel = Endpoint::from_shared(args.addr.clone())
-        .with_context(|| format!("bad address {:?}", args.addr))?
-        .connect()
-        .await
-        .with_context(|| format!("cannot reach the gateway at {}", args.addr))?;
-    let mut client = AnnotatorClient::new(channel).max_decoding_message_size(MAX_RESPONSE_BYTES);
-    let response = client
-        .annotate(request)
-        .await
-        .map_err(|status| anyhow::anyhow!("{:?}: {}", status.code(), status.message()))?
-        .into_inner();
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&response)?);
-    } else {
-        print!("{}", summary(&response, args.tokens));
-    }
-    Ok(())
-}
-
-fn read_text(file: Option<&PathBuf>) -> anyhow::Result<String> {
-    match file {
-        Some(path) if path.as_os_str() != "-" => std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {} as UTF-8 text", path.display())),
-        _ => {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .context("cannot read standard input as UTF-8 text")?;
-            Ok(text)
+pub async fn run(args: AnalyzeArgs) -> ExitCode {
+    match analyze(args).await {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("copydesk: {message}");
+            ExitCode::from(exit::USAGE_OR_CONNECTION)
         }
     }
+}
+
+async fn analyze(args: AnalyzeArgs) -> Result<u8, String> {
+    let mut inputs = inputs::expand(&args.inputs)?;
+    if let Some(path) = &args.resume {
+        let done = resume::done_ids(path).map_err(|e| e.to_string())?;
+        inputs.retain(|input| !done.contains(&input.id()));
+    }
+    let options = ClientOptions::new(args.addr.clone())
+        .with_retries(2)
+        .with_timeout(None);
+    let options = match &args.token {
+        Some(token) => options.with_token(token.clone()),
+        None => options,
+    };
+    let client = Client::connect_with(options)
+        .await
+        .map_err(|e| e.to_string())?;
+    let encoding = match args.encoding {
+        EncodingArg::Utf8 => OffsetEncoding::Utf8,
+        EncodingArg::Utf16 => OffsetEncoding::Utf16,
+        EncodingArg::Utf32 => OffsetEncoding::Utf32,
+    };
+    let colour = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let style = Style {
+        colour,
+        // Highlighting slices the text by the response's offsets: bytes only.
+        highlight: colour && encoding == OffsetEncoding::Utf8,
+        tokens: args.tokens,
+    };
+    let lines = args.jsonl || (args.json && inputs.len() > 1);
+    if inputs.len() == 1 && !lines {
+        return one(&client, &args, &inputs[0], encoding, &style).await;
+    }
+    many(&client, &args, inputs, encoding, lines, &style).await
+}
+
+/// One document, the whole answer on standard output.
+async fn one(
+    client: &Client,
+    args: &AnalyzeArgs,
+    input: &Input,
+    encoding: OffsetEncoding,
+    style: &Style,
+) -> Result<u8, String> {
+    let text = input
+        .read()
+        .map_err(|e| format!("cannot read {} as UTF-8 text: {e}", input.id()))?;
+    let mut request = client.request(text).encoding(encoding);
+    if let Some(features) = features(&args.features) {
+        request = request.features(features);
+    }
+    if let Some(language) = &args.language {
+        request = request.language(language.clone());
+    }
+    match request.send().await {
+        Ok(response) if args.json => match serde_json::to_string_pretty(&response) {
+            Ok(json) => {
+                println!("{json}");
+                Ok(exit::OK)
+            }
+            Err(error) => Err(format!("response to JSON: {error}")),
+        },
+        Ok(response) => {
+            print!("{}", summary(&response, style));
+            Ok(exit::OK)
+        }
+        Err(error) => {
+            eprintln!("copydesk: {}: {error}", input.id());
+            Ok(exit::SOME_FAILED)
+        }
+    }
+}
+
+/// Many documents through BatchAnnotate, N calls in flight, printed in
+/// input order as they come.
+async fn many(
+    client: &Client,
+    args: &AnalyzeArgs,
+    inputs: Vec<Input>,
+    encoding: OffsetEncoding,
+    lines: bool,
+    style: &Style,
+) -> Result<u8, String> {
+    let total = inputs.len() as u64;
+    let bar = progress_bar(total);
+    let failed = Arc::new(AtomicUsize::new(0));
+    let language = args.language.clone().unwrap_or_default();
+    // Files are read as the batch pulls them, so a large archive is never
+    // all in memory; one that cannot be read is reported and left out.
+    let documents = {
+        let failed = Arc::clone(&failed);
+        let bar = bar.clone();
+        inputs
+            .into_iter()
+            .filter_map(move |input| match input.read() {
+                Ok(text) => Some(Document {
+                    id: input.id(),
+                    text,
+                    language_code: language.clone(),
+                    content_type: 0,
+                }),
+                Err(error) => {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                    bar.inc(1);
+                    let message = format!("cannot read as UTF-8 text: {error}");
+                    bar.suspend(|| report_failure(&input.id(), None, &message, lines));
+                    None
+                }
+            })
+    };
+    let mut batch = client
+        .batch()
+        .concurrency(args.concurrency)
+        .documents_per_call(args.batch_size)
+        .encoding(encoding);
+    if let Some(features) = features(&args.features) {
+        batch = batch.features(features);
+    }
+    let mut results = std::pin::pin!(batch.run_iter(documents));
+    while let Some(item) = results.next().await {
+        bar.inc(1);
+        match item.result {
+            Ok(response) if lines => {
+                let line = serde_json::json!({ "id": item.id, "annotation": response });
+                bar.suspend(|| println!("{line}"));
+            }
+            Ok(response) => {
+                let text = format!("== {}\n{}\n", item.id, summary(&response, style));
+                bar.suspend(|| print!("{text}"));
+            }
+            Err(error) => {
+                failed.fetch_add(1, Ordering::Relaxed);
+                let code = error.code().map(|c| c as i32);
+                let message = match &error {
+                    copydesk_client::Error::Status(status) => status.message().to_owned(),
+                    other => other.to_string(),
+                };
+                bar.suspend(|| report_failure(&item.id, code, &message, lines));
+            }
+        }
+    }
+    bar.finish_and_clear();
+    let failed = failed.load(Ordering::Relaxed);
+    if failed > 0 {
+        eprintln!("copydesk: {failed} of {total} documents failed");
+        return Ok(exit::SOME_FAILED);
+    }
+    Ok(exit::OK)
+}
+
+/// A failed document: on standard error, and as a JSONL line (without the
+/// "annotation" key) so the output stays one line per document.
+fn report_failure(id: &str, code: Option<i32>, message: &str, lines: bool) {
+    eprintln!("copydesk: {id}: {message}");
+    if lines {
+        let line = serde_json::json!({
+            "id": id,
+            "error": { "code": code.unwrap_or(tonic::Code::Unknown as i32), "message": message },
+        });
+        println!("{line}");
+    }
+}
+
+/// Rate and ETA on standard error, only for a person watching: hidden when
+/// standard error is not a terminal or there is a single document.
+fn progress_bar(total: u64) -> indicatif::ProgressBar {
+    if total < 2 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40.cyan/blue} {pos}/{len} documents  {per_sec}  ETA {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
 }
 
 fn features(wanted: &[FeatureArg]) -> Option<Features> {
@@ -122,6 +317,73 @@ fn features(wanted: &[FeatureArg]) -> Option<Features> {
         sentence_sentiment: has(FeatureArg::SentenceSentiment),
         entity_sentiment: has(FeatureArg::EntitySentiment),
     })
+}
+
+/// How the readable summary looks.
+struct Style {
+    /// ANSI colours (a terminal, and NO_COLOR unset, or --color always).
+    colour: bool,
+    /// Entities highlighted inside the sentences.
+    highlight: bool,
+    /// Every sentence's tokens listed under it.
+    tokens: bool,
+}
+
+const RESET: &str = "\x1b[0m";
+
+/// One colour per entity type, the same family as the /viz page.
+fn type_colour(kind: i32) -> &'static str {
+    match EntityType::try_from(kind) {
+        Ok(EntityType::Person) => "\x1b[1;36m",
+        Ok(EntityType::Organization) => "\x1b[1;35m",
+        Ok(EntityType::Location) => "\x1b[1;32m",
+        Ok(EntityType::Misc) => "\x1b[1;33m",
+        Ok(EntityType::Date | EntityType::Time) => "\x1b[34m",
+        _ => "\x1b[94m",
+    }
+}
+
+/// Red for negative, green for positive, plain for neutral or mixed.
+fn tone_colour(sentiment: Option<&Sentiment>) -> &'static str {
+    match sentiment {
+        Some(s) if s.score <= -0.25 => "\x1b[31m",
+        Some(s) if s.score >= 0.25 => "\x1b[32m",
+        _ => "",
+    }
+}
+
+/// The sentence with every entity mention wrapped in its type's colour.
+/// Offsets are UTF-8 bytes of the document; a span that does not fall on
+/// the sentence's character boundaries is left plain rather than cut.
+fn highlight(response: &AnnotateResponse, number: usize, text: &str, begin: u32) -> String {
+    let mut marks: Vec<(usize, usize, i32)> = response
+        .entities
+        .iter()
+        .flat_map(|e| e.mentions.iter().map(move |m| (m, e.r#type)))
+        .filter(|(m, _)| m.sentence as usize == number)
+        .filter_map(|(m, kind)| {
+            let span = m.span?;
+            let from = span.begin.checked_sub(begin)? as usize;
+            let to = span.end.checked_sub(begin)? as usize;
+            (text.is_char_boundary(from) && text.get(from..to).is_some())
+                .then_some((from, to, kind))
+        })
+        .collect();
+    marks.sort_unstable();
+    let mut out = String::with_capacity(text.len() + marks.len() * 12);
+    let mut at = 0;
+    for (from, to, kind) in marks {
+        if from < at {
+            continue; // overlapping mentions: the first one wins
+        }
+        out.push_str(&text[at..from]);
+        out.push_str(type_colour(kind));
+        out.push_str(&text[from..to]);
+        out.push_str(RESET);
+        at = to;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// "negative -0.42": a tone in a few characters.
@@ -140,7 +402,7 @@ fn tone(sentiment: Option<&Sentiment>) -> String {
 /// The response for people: language and tone, then paragraphs with their
 /// numbered sentences and each sentence's tone, then the entities, then
 /// what could not be done.
-fn summary(response: &AnnotateResponse, show_tokens: bool) -> String {
+fn summary(response: &AnnotateResponse, style: &Style) -> String {
     let mut out = String::new();
     if let Some(language) = response.meta.as_ref().and_then(|m| m.language.as_ref()) {
         let how = if language.detected {
@@ -168,7 +430,14 @@ fn summary(response: &AnnotateResponse, show_tokens: bool) -> String {
             .sentences
             .iter()
             .find(|s| s.sentence as usize == index)
-            .map(|s| format!("  [{}]", tone(s.sentiment.as_ref())))
+            .map(|s| {
+                let sentiment = s.sentiment.as_ref();
+                if style.colour {
+                    format!("  {}[{}]{RESET}", tone_colour(sentiment), tone(sentiment))
+                } else {
+                    format!("  [{}]", tone(sentiment))
+                }
+            })
             .unwrap_or_default()
     };
     if let Some(segmentation) = &response.segmentation {
@@ -185,14 +454,20 @@ fn summary(response: &AnnotateResponse, show_tokens: bool) -> String {
                 paragraph = Some(sentence.paragraph);
                 let _ = writeln!(out, "\n¶ {}", sentence.paragraph + 1);
             }
+            let text = match sentence.span {
+                Some(span) if style.highlight => {
+                    highlight(response, number, &sentence.text, span.begin)
+                }
+                _ => sentence.text.clone(),
+            };
             let _ = writeln!(
                 out,
                 "{:>4}. {}{}",
                 number + 1,
-                sentence.text.replace('\n', " "),
+                text.replace('\n', " "),
                 sentence_tone(number)
             );
-            if show_tokens {
+            if style.tokens {
                 let tokens = segmentation
                     .tokens
                     .get(sentence.token_begin as usize..sentence.token_end as usize)
@@ -219,9 +494,14 @@ fn summary(response: &AnnotateResponse, show_tokens: bool) -> String {
                 .as_ref()
                 .map(|s| format!("  [{}]", tone(Some(s))))
                 .unwrap_or_default();
+            let (on, off) = if style.colour {
+                (type_colour(entity.r#type), RESET)
+            } else {
+                ("", "")
+            };
             let _ = writeln!(
                 out,
-                "  {kind:<12} {:<28} {:.2}  {}×: {}{entity_tone}",
+                "  {on}{kind:<12}{off} {:<28} {:.2}  {}×: {}{entity_tone}",
                 entity.name,
                 entity.salience,
                 entity.mentions.len(),
@@ -281,10 +561,39 @@ mod tests {
             }],
             ..Default::default()
         };
-        let text = summary(&response, true);
+        let style = Style {
+            colour: false,
+            highlight: false,
+            tokens: true,
+        };
+        let text = summary(&response, &style);
         assert!(text.contains("¶ 1\n   1. One.\n      One | .\n"), "{text}");
         assert!(text.contains("¶ 2\n   2. Two."), "{text}");
         assert!(text.contains("entities: Unimplemented: not yet"), "{text}");
+    }
+
+    #[test]
+    fn mentions_are_coloured_inside_their_sentence() {
+        use copydesk_proto::v1::{Entity, Mention, Span};
+        let mention = |begin, end, sentence| Mention {
+            span: Some(Span { begin, end }),
+            sentence,
+            ..Default::default()
+        };
+        let response = AnnotateResponse {
+            entities: vec![Entity {
+                r#type: EntityType::Person as i32,
+                // "Zoë" in the second sentence, which starts at byte 10;
+                // the first mention is in another sentence.
+                mentions: vec![mention(0, 3, 0), mention(15, 19, 1)],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let text = highlight(&response, 1, "Yes, Zoë said.", 10);
+        assert_eq!(text, "Yes, \x1b[1;36mZoë\x1b[0m said.");
+        // A span off the character boundaries is left plain.
+        assert_eq!(highlight(&response, 1, "Yes, Zoë", 11), "Yes, Zoë");
     }
 
     #[test]

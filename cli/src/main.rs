@@ -5,6 +5,7 @@
 
 mod analyze;
 mod healthcheck;
+mod inputs;
 mod logging;
 mod serve;
 mod shutdown;
@@ -37,7 +38,9 @@ enum Command {
         #[command(subcommand)]
         server: serve::ServeCommand,
     },
-    /// Analyse a text file (or standard input) with a running gateway.
+    /// Analyse files, directories, glob patterns or standard input with a
+    /// running gateway (exit 0: all analysed; 1: some failed; 2: usage or
+    /// connection error).
     Analyze(analyze::AnalyzeArgs),
     /// Exit 0 when a server (or one of its services) is SERVING, 1 otherwise.
     Healthcheck(healthcheck::HealthcheckArgs),
@@ -78,7 +81,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Up(args) => report(serve::up(*args).await),
             Command::Serve { server } => serve::serve(server).await,
-            Command::Analyze(args) => report(analyze::run(args).await),
+            Command::Analyze(args) => analyze::run(args).await,
             Command::Healthcheck(args) => healthcheck::run(args).await,
         }
     })
