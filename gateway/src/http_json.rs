@@ -28,7 +28,8 @@ struct HttpState {
     max_body_bytes: usize,
 }
 
-/// Adds `POST /v1/annotate` and `POST /v1/batchAnnotate` to `server`.
+/// Adds `POST /v1/annotate`, `POST /v1/batchAnnotate` and the `/viz` page
+/// to `server`.
 pub fn routes(
     server: copydesk_runtime::Server,
     annotator: Arc<Annotator>,
@@ -40,6 +41,13 @@ pub fn routes(
         max_body_bytes,
     };
     let limit = axum::extract::DefaultBodyLimit::max(max_body_bytes);
+    // The page is public: it holds no data, and its own calls to
+    // /v1/annotate carry the token the user types in.
+    let server = crate::viz::assets()
+        .into_iter()
+        .fold(server, |server, (path, route)| {
+            server.add_http_route(path, route)
+        });
     server
         .add_http_route(
             "/v1/annotate",

@@ -14,7 +14,8 @@
 //! - [`batch`]: batches and streams of documents;
 //! - [`service`]: the tonic service;
 //! - [`http_json`]: `POST /v1/annotate` and `POST /v1/batchAnnotate`;
-//! - [`auth`]: the optional bearer token.
+//! - [`auth`]: the optional bearer token;
+//! - [`viz`]: `GET /viz`, a page to look at an analysis.
 
 #![forbid(unsafe_code)]
 
@@ -32,6 +33,7 @@ pub mod retry;
 pub mod segmenter_client;
 pub mod sentiment_client;
 pub mod service;
+pub mod viz;
 
 use std::future::Future;
 use std::sync::Arc;
