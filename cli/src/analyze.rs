@@ -58,7 +58,8 @@ pub struct AnalyzeArgs {
     jsonl: bool,
 
     /// Skip documents whose id is already in this JSONL file, such as the
-    /// --jsonl output of an interrupted run (append to it: `>> FILE`).
+    /// --jsonl output of an interrupted run (append to it: `>> FILE`);
+    /// lines with an "error" are retried.
     #[arg(long)]
     resume: Option<PathBuf>,
 
@@ -249,10 +250,10 @@ async fn many(
     while let Some(item) = results.next().await {
         bar.inc(1);
         match item.result {
-            Ok(response) if lines => {
-                let line = serde_json::json!({ "id": item.id, "annotation": response });
-                bar.suspend(|| println!("{line}"));
-            }
+            Ok(response) if lines => match jsonl_line(&item.id, "annotation", &response) {
+                Ok(line) => bar.suspend(|| println!("{line}")),
+                Err(error) => return Err(format!("response to JSON: {error}")),
+            },
             Ok(response) => {
                 let text = format!("== {}\n{}\n", item.id, summary(&response, style));
                 bar.suspend(|| print!("{text}"));
@@ -282,12 +283,24 @@ async fn many(
 fn report_failure(id: &str, code: Option<i32>, message: &str, lines: bool) {
     eprintln!("copydesk: {id}: {message}");
     if lines {
-        let line = serde_json::json!({
-            "id": id,
-            "error": { "code": code.unwrap_or(tonic::Code::Unknown as i32), "message": message },
+        let error = serde_json::json!({
+            "code": code.unwrap_or(tonic::Code::Unknown as i32),
+            "message": message,
         });
-        println!("{line}");
+        if let Ok(line) = jsonl_line(id, "error", &error) {
+            println!("{line}");
+        }
     }
+}
+
+/// `{"id": ..., key: value}` with the id first, so `head` and `grep` show
+/// which document a line is about without scrolling past the annotation.
+fn jsonl_line<T: serde::Serialize>(id: &str, key: &str, value: &T) -> serde_json::Result<String> {
+    Ok(format!(
+        "{{\"id\":{},\"{key}\":{}}}",
+        serde_json::to_string(id)?,
+        serde_json::to_string(value)?
+    ))
 }
 
 /// Rate and ETA on standard error, only for a person watching: hidden when

@@ -2,7 +2,9 @@
 //!
 //! Each line is a JSON object with an `"id"` string; other fields are
 //! ignored, so the `--jsonl` output of `copydesk analyze` serves as a
-//! journal too. A line cut short by a crash is skipped, not an error.
+//! journal too. A line with an `"error"` key records a failure, not a
+//! document done: it is retried. A line cut short by a crash is skipped,
+//! not an error.
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
@@ -30,6 +32,7 @@ pub fn done_ids(path: impl AsRef<Path>) -> Result<HashSet<String>, Error> {
         let line = line.map_err(|e| resume_error(path, e))?;
         if let Ok(value) = serde_json::from_str::<serde_json::Value>(&line)
             && let Some(id) = value.get("id").and_then(serde_json::Value::as_str)
+            && value.get("error").is_none()
         {
             ids.insert(id.to_owned());
         }
@@ -82,6 +85,11 @@ mod tests {
         let mut journal = Journal::append(&path).unwrap();
         journal.record("a").unwrap();
         journal.record("b \"quoted\"").unwrap();
+        writeln!(
+            journal.file,
+            r#"{{"id": "failed", "error": {{"code": 3}}}}"#
+        )
+        .unwrap();
         std::fs::OpenOptions::new()
             .append(true)
             .open(&path)
