@@ -9,8 +9,8 @@ use copydesk_gateway::GatewayConfig;
 use copydesk_proto::v1::annotate_result::Outcome;
 use copydesk_proto::v1::annotator_client::AnnotatorClient;
 use copydesk_proto::v1::{
-    AnnotateRequest, AnnotateResponse, BatchAnnotateRequest, ContentType, Document, Features,
-    OffsetEncoding,
+    AnnotateRequest, AnnotateResponse, AnnotateResult, BatchAnnotateRequest, ContentType, Document,
+    Features, OffsetEncoding,
 };
 use copydesk_segmenter_server::SegmenterConfig;
 use tonic::Code;
@@ -547,4 +547,88 @@ async fn http_json_batch_annotate() {
     assert_eq!(json["results"][0]["documentId"], "1");
     assert_eq!(json["results"][1]["documentId"], "2");
     assert!(json["results"][1]["response"].is_object(), "{json}");
+}
+
+/// Every seventh document is bad (no document, or text over the limit).
+fn many_requests(count: usize, limit: usize) -> Vec<AnnotateRequest> {
+    (0..count)
+        .map(|i| match i % 7 {
+            3 => AnnotateRequest {
+                document: None,
+                ..Default::default()
+            },
+            5 => segmentation_only(request(&format!("d{i}"), &"x".repeat(limit + 1))),
+            _ => segmentation_only(request(
+                &format!("d{i}"),
+                &format!("Story {i}. It has two sentences."),
+            )),
+        })
+        .collect()
+}
+
+fn check_many(results: &[AnnotateResult], count: usize) {
+    assert_eq!(results.len(), count);
+    for (i, result) in results.iter().enumerate() {
+        assert_eq!(result.index, i as u64, "in request order");
+        match (i % 7, &result.outcome) {
+            (3 | 5, Some(Outcome::Error(error))) => {
+                assert_eq!(error.code, Code::InvalidArgument as i32, "{i}: {error:?}")
+            }
+            (3 | 5, other) => panic!("{i}: expected an error, got {other:?}"),
+            (_, Some(Outcome::Response(response))) => {
+                assert_eq!(result.document_id, format!("d{i}"));
+                assert_eq!(
+                    response.segmentation.as_ref().unwrap().sentences.len(),
+                    2,
+                    "{i}"
+                );
+            }
+            (_, other) => panic!("{i}: expected an answer, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn many_documents_with_bad_ones_keep_order_in_batches_and_streams() {
+    let limit = 4096;
+    let segmenter = start_segmenter(SegmenterConfig {
+        max_document_bytes: limit,
+        ..Default::default()
+    })
+    .await;
+    let mut config = gateway_config().await;
+    config.max_document_bytes = limit;
+    let gateway = start_gateway(config, &segmenter.url()).await;
+    let mut client = annotator(&gateway).await;
+
+    let batch = BatchAnnotateRequest {
+        documents: many_requests(100, limit)
+            .into_iter()
+            .map(|r| r.document.unwrap_or_default())
+            .collect(),
+        features: Some(Features {
+            segmentation: true,
+            ..Default::default()
+        }),
+        encoding: 0,
+    };
+    let response = client.batch_annotate(batch).await.unwrap().into_inner();
+    // In a batch a missing document is an empty one: valid, and empty.
+    for (i, result) in response.results.iter().enumerate() {
+        assert_eq!(result.index, i as u64);
+        let bad = i % 7 == 5;
+        assert_eq!(
+            matches!(result.outcome, Some(Outcome::Error(_))),
+            bad,
+            "{i}"
+        );
+    }
+
+    let stream = client
+        .annotate_stream(tokio_stream::iter(many_requests(500, limit)))
+        .await
+        .unwrap()
+        .into_inner();
+    let results: Vec<AnnotateResult> = futures::TryStreamExt::try_collect(stream).await.unwrap();
+    check_many(&results, 500);
 }
