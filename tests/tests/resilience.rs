@@ -453,6 +453,25 @@ async fn calls_are_spread_over_two_replicas_and_survive_one_dying() {
     assert_eq!(two.calls(), before + 10);
 }
 
+#[tokio::test]
+async fn a_service_named_by_dns_is_reached_through_its_addresses() {
+    let segmenter = start_segmenter(SegmenterConfig::default()).await;
+    let entities = fake(Kind::Entities, Spec::default()).await;
+    let sentiment = fake(Kind::Sentiment, Spec::default()).await;
+    // The fake listens on 127.0.0.1; "localhost" may also resolve to ::1,
+    // where nothing listens: the gateway must find the address that answers.
+    let port = entities.url.rsplit(':').next().unwrap();
+    let mut config = config(&format!("http://localhost:{port}"), &sentiment.url);
+    config.gateway.downstream_resolve_secs = 1;
+    let gateway = start_gateway(config, &segmenter.url()).await;
+    let mut client = client(&gateway).await;
+    for _ in 0..10 {
+        let response = annotate(&mut client, entities_only()).await;
+        assert!(response.errors.is_empty(), "{:?}", response.errors);
+    }
+    assert!(entities.calls() >= 10, "{}", entities.calls());
+}
+
 async fn watch_gateway(gateway: &Running) -> Streaming<tonic_health::pb::HealthCheckResponse> {
     let mut health = HealthClient::new(gateway.channel().await);
     let mut watch = health
