@@ -7,8 +7,7 @@
 //! handlers meet the same error while reading their input and use
 //! [`decode_error_as_invalid_argument`].
 
-use std::future::Future;
-use std::pin::Pin;
+use crate::BoxFuture;
 use std::task::{Context, Poll};
 
 use tonic::{Code, Status};
@@ -49,8 +48,6 @@ impl<S> Layer<S> for DecodeErrorLayer {
 pub(crate) struct DecodeErrorService<S> {
     inner: S,
 }
-
-type BoxFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
 
 impl<S, B> Service<http::Request<B>> for DecodeErrorService<S>
 where

@@ -7,6 +7,9 @@
 
 #![forbid(unsafe_code)]
 
+use std::future::Future;
+use std::pin::Pin;
+
 mod body;
 mod config;
 mod decode_errors;
@@ -28,6 +31,10 @@ pub use metrics::{StageTimer, count_tokens, prometheus_text};
 pub use readiness::Readiness;
 pub use request::{CheckedDocument, RequestError, check_document, check_size, offset_encoding};
 pub use server::Server;
+
+/// The future of the runtime's tower services: boxed, because each wraps
+/// its inner service's future in an async block.
+type BoxFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
 
 /// Copydesk's version, as every server reports it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

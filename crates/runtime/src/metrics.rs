@@ -4,8 +4,6 @@
 //! shared by every server in it; the `server` label tells them apart when
 //! `copydesk up` runs several in one process.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Instant;
@@ -14,6 +12,7 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tonic::Code;
 use tower::{Layer, Service};
 
+use crate::BoxFuture;
 use crate::body::{BodyObserver, ObservedBody};
 
 const REQUESTS: &str = "copydesk_requests_total";
@@ -184,8 +183,6 @@ pub(crate) struct MetricsService<S> {
     inner: S,
     layer: MetricsLayer,
 }
-
-type BoxFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
 
 impl<S, B> Service<http::Request<B>> for MetricsService<S>
 where

@@ -3,8 +3,6 @@
 //! only turn overload into timeouts; a fast refusal lets the caller retry
 //! elsewhere or later.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -12,6 +10,7 @@ use tokio::sync::Semaphore;
 use tonic::Status;
 use tower::{Layer, Service};
 
+use crate::BoxFuture;
 use crate::body::ObservedBody;
 use crate::metrics::{SHED, is_grpc};
 
@@ -59,8 +58,6 @@ pub(crate) struct ShedService<S> {
     inner: S,
     layer: ShedLayer,
 }
-
-type BoxFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
 
 impl<S, B> Service<http::Request<B>> for ShedService<S>
 where

@@ -2,8 +2,7 @@
 //! (`traceparent` in the gRPC metadata or HTTP headers), so that a request
 //! through the gateway is one trace across every server.
 
-use std::future::Future;
-use std::pin::Pin;
+use crate::BoxFuture;
 use std::task::{Context, Poll};
 
 use tower::{Layer, Service};
@@ -40,8 +39,6 @@ pub(crate) struct TraceService<S> {
     inner: S,
     server: &'static str,
 }
-
-type BoxFuture<T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send>>;
 
 impl<S, B, R> Service<http::Request<B>> for TraceService<S>
 where
