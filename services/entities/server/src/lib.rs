@@ -19,12 +19,9 @@ pub mod model_slot;
 pub mod recognize;
 pub mod service;
 
-use std::future::Future;
-use std::sync::Arc;
-
-use copydesk_ner::NerModel;
 use copydesk_proto::v1::entity_recognizer_server::EntityRecognizerServer;
 use copydesk_runtime::Readiness;
+use std::future::Future;
 use tokio::net::TcpListener;
 
 pub use config::EntitiesConfig;
@@ -50,42 +47,6 @@ where
     let model = ModelSlot::new();
     let readiness = Readiness::new();
     let _loading = model.load_in_background(config.ner_model_dir(), readiness.clone());
-    serve_with(listener, config, model, readiness, shutdown).await
-}
-
-/// Like [`serve`], with a model already loaded (for example one model
-/// shared by several servers in one process): ready at once.
-pub async fn serve_with_model<F>(
-    listener: TcpListener,
-    config: EntitiesConfig,
-    model: Arc<NerModel>,
-    shutdown: F,
-) -> Result<(), Error>
-where
-    F: Future<Output = ()> + Send + 'static,
-{
-    let readiness = Readiness::new();
-    readiness.set_ready(vec![convert::model_info(model.description())]);
-    serve_with(
-        listener,
-        config,
-        ModelSlot::with_model(model),
-        readiness,
-        shutdown,
-    )
-    .await
-}
-
-async fn serve_with<F>(
-    listener: TcpListener,
-    config: EntitiesConfig,
-    model: ModelSlot,
-    readiness: Readiness,
-    shutdown: F,
-) -> Result<(), Error>
-where
-    F: Future<Output = ()> + Send + 'static,
-{
     let max_message = config.server.max_message_bytes;
     let service =
         EntityRecognizerServer::new(EntitiesService::new(model, config.max_document_bytes))

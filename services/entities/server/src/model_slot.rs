@@ -24,13 +24,6 @@ impl ModelSlot {
         ModelSlot::default()
     }
 
-    /// A slot holding a model that is already loaded.
-    pub fn with_model(model: Arc<NerModel>) -> Self {
-        let slot = ModelSlot::new();
-        let _ = slot.state.set(Ok(Recognizer::new(model)));
-        slot
-    }
-
     /// The recognizer, or why there is none yet.
     pub fn recognizer(&self) -> Result<&Recognizer, Error> {
         match self.state.get() {
