@@ -8,6 +8,10 @@
 # snippets). Nothing in the engine was fitted, tuned or chosen on that set;
 # run it to report, never to tune.
 #
+# It also scores the original news development set written and rated here
+# (tools/sentiment_train/news_dev.tsv): its fit part (stage 2 of the
+# calibration was fitted on it) and its check part (every third line).
+#
 # Usage: tools/sentiment_eval.sh [--nyt]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,6 +24,10 @@ tar -xzf "$work/vaderSentiment-3.3.2/additional_resources/hutto_ICWSM_2014.tar.g
 data="$work/hutto_ICWSM_2014"
 
 sets=(tweets movieReviewSnippets amazonReviewSnippets)
+
+# The news development set in the ground-truth format: id, rating, text.
+awk -F'\t' -v d="$data" '{ f = (NR % 3 == 0) ? "newsDevCheck" : "newsDevFit"; print NR "\t" $1 "\t" $3 > (d "/" f "_GroundTruth.txt") }' \
+  "$root/tools/sentiment_train/news_dev.tsv"
 
 python3 -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install -q vaderSentiment==3.3.2
@@ -50,6 +58,10 @@ ours="$CARGO_TARGET_DIR/release/examples/sentiment_eval"
 echo "== development sets (the calibration was fitted on these; see tools/sentiment_train/train.py for leave-one-set-out figures)"
 reference "${sets[@]}"
 "$ours" "$data" "${sets[@]}"
+echo
+echo "== news development set (written and rated here; the calibration's stage 2 was fitted on its fit part only)"
+reference newsDevFit newsDevCheck
+"$ours" "$data" newsDevFit newsDevCheck
 
 if [[ "${1:-}" == "--nyt" ]]; then
   echo

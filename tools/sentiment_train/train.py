@@ -12,16 +12,25 @@ What it does:
    `pip download --no-binary :all:` and opens
    `additional_resources/hutto_ICWSM_2014.tar.gz` from it;
 3. reads the three development sets (tweets, movie-review and
-   product-review snippets) with their mean human ratings. The NYT editorial
-   snippets are the held-out news test: this script never opens them;
+   product-review snippets) with their mean human ratings, and the original
+   news development set `news_dev.tsv` beside this script (written and rated
+   here; see README.md). The NYT editorial snippets are the held-out news
+   test: this script never opens them;
 4. computes VADER's features for every text with the reference
-   implementation (the Rust scorer gives the same numbers: see
-   tools/vader_parity);
-5. fits a ridge regression of the rating on six lexicon features, then a
-   ridge regression of its residual on binary unigrams (min_df 3), on all
-   three sets together; prints the leave-one-set-out Pearson r that chose
-   this design;
-6. writes the coefficients and the unigram weights (no text) as TSV.
+   implementation run with the news lexicon: the reference lexicon with the
+   valences of `news_lexicon.tsv` set (written by hand, not fitted; the Rust
+   scorer gives the same numbers: see tools/vader_parity);
+5. stage 1: fits a ridge regression of the rating on six lexicon features,
+   then a ridge regression of its residual on binary unigrams (min_df 3), on
+   the three review and tweet sets together; prints the leave-one-set-out
+   Pearson r that chose this design;
+6. stage 2: fits rating = a + b * dense part + c * unigram part + d * shift
+   on the FIT part of news_dev.tsv (data lines 1, 2, 4, 5, ...: every third
+   line is the CHECK part), where shift is +1 when a sentence names a bad
+   quantity (SHIFT_BAD) and a word of falling (SHIFT_DOWN), -1 with a word of
+   rising (SHIFT_UP); prints Pearson r on both parts;
+7. writes the folded coefficients, the unigram weights, the shift word
+   classes and the news lexicon (no text) as TSV.
 """
 import os
 import subprocess
@@ -33,9 +42,49 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 OUT = os.path.join(ROOT, "models", "sentiment-news", "news_calibration.tsv")
 DEV_SETS = ["tweets", "movieReviewSnippets", "amazonReviewSnippets"]
+NEWS_DEV = os.path.join(HERE, "news_dev.tsv")
+NEWS_LEXICON = os.path.join(HERE, "news_lexicon.tsv")
 DENSE_ALPHA = 1.0
 WORD_ALPHA = 100.0
+STAGE2_ALPHA = 1.0
 MIN_DF = 3
+# The shift feature's word classes, written by hand (not fitted).
+SHIFT_BAD = """unemployment inflation crime crimes deaths death risk risks infections
+cases poverty deficit debt homicides emissions prices costs losses layoffs
+jobless overdoses casualties violence pollution homelessness hunger obesity
+mortality fatalities shootings murders tensions fears""".split()
+SHIFT_DOWN = """fell fallen falls fall falling dropped drop drops declined decline
+declines decreased reduced reduces reduce eased easing lower lowest slowed cut
+cuts shrank halved plunged tumbled slid""".split()
+SHIFT_UP = """rose risen rises rise rising climbed jumped soared surged increased
+increase higher highest record mounted doubled spiked grew widened""".split()
+
+
+def read_news_lexicon():
+    valences = {}
+    for line in open(NEWS_LEXICON, encoding="utf-8"):
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = line.rstrip("\n").split("\t")
+        valences[fields[0]] = float(fields[1])
+    return valences
+
+
+def read_news_dev():
+    """(rating, text, part) per data line; every third line is "check"."""
+    rows = []
+    for k, line in enumerate(open(NEWS_DEV, encoding="utf-8"), 1):
+        rating, _topic, text = line.rstrip("\n").split("\t")
+        rows.append((float(rating), text, "check" if k % 3 == 0 else "fit"))
+    return rows
+
+
+def shift(text):
+    import re
+    words = set(re.findall(r"\w\w+", text.lower()))
+    if not words & set(SHIFT_BAD):
+        return 0.0
+    return float(bool(words & set(SHIFT_DOWN))) - float(bool(words & set(SHIFT_UP)))
 
 
 def fetch_dev_sets(tmp):
@@ -65,6 +114,10 @@ def train():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     analyzer = SentimentIntensityAnalyzer()
+    plain = SentimentIntensityAnalyzer()
+    valences = read_news_lexicon()
+    for word, valence in valences.items():
+        analyzer.lexicon[word] = valence
     captured = {}
     score_valence = analyzer.score_valence
 
@@ -89,6 +142,14 @@ def train():
     data = {name: (np.array([y for y, _ in rows]), np.array([dense(t) for _, t in rows]),
                    [t for _, t in rows]) for name, rows in sets.items()}
 
+    news = read_news_dev()
+    news_y = np.array([y for y, _, _ in news])
+    news_x = np.array([dense(t) for _, t, _ in news])
+    news_texts = [t for _, t, _ in news]
+    news_shift = np.array([shift(t) for t in news_texts])
+    news_fit = np.array([part == "fit" for _, _, part in news])
+    news_plain = np.array([plain.polarity_scores(t)["compound"] for t in news_texts])
+
     def fit(names):
         y = np.concatenate([data[n][0] for n in names])
         x = np.vstack([data[n][1] for n in names])
@@ -108,17 +169,38 @@ def train():
         print(f"  {held:22s} VADER compound {pearsonr(y, x[:, 0])[0]:.3f}   calibrated {pearsonr(y, pred)[0]:.3f}")
 
     m0, m1, vec = fit(DEV_SETS)
+    dense_part = m0.predict(news_x) + m1.intercept_
+    word_part = m1.predict(vec.transform(news_texts)) - m1.intercept_
+    features = np.c_[dense_part, word_part, news_shift]
+    m2 = Ridge(alpha=STAGE2_ALPHA).fit(features[news_fit], news_y[news_fit])
+    b, c, d = (float(v) for v in m2.coef_)
+    print(f"stage 2 on the news fit part: a={m2.intercept_:.4f} dense x{b:.4f} unigrams x{c:.4f} shift {d:.4f}")
+    check = ~news_fit
+    for name, score in [("VADER compound (reference lexicon)", news_plain),
+                        ("VADER compound (news lexicon)", news_x[:, 0]),
+                        ("stage 1 only", dense_part + word_part),
+                        ("calibrated (stage 1 + 2)", m2.predict(features))]:
+        print(f"  news_dev {name:36s} fit r={pearsonr(news_y[news_fit], score[news_fit])[0]:.3f}"
+              f"  check r={pearsonr(news_y[check], score[check])[0]:.3f}")
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w", encoding="utf-8") as f:
-        f.write("# copydesk news calibration: rating = intercept + dense . coef + sum of unique unigram weights\n")
-        f.write("# fitted by tools/sentiment_train/train.py on the vaderSentiment 3.3.2 development sets (tweets, movie, amazon); NYT never read\n")
-        f.write(f"intercept\t{float(m0.intercept_ + m1.intercept_)!r}\n")
+        f.write("# copydesk news calibration: VADER with the news lexicon (lexicon: lines), then\n")
+        f.write("# rating = intercept + dense . coef + sum of unique unigram weights + shift * (bad quantity down - up)\n")
+        f.write("# fitted by tools/sentiment_train/train.py: stage 1 on the vaderSentiment 3.3.2 development sets (tweets, movie, amazon),\n")
+        f.write("# stage 2 on the fit part of tools/sentiment_train/news_dev.tsv; NYT never read\n")
+        f.write(f"intercept\t{float(m2.intercept_ + b * (m0.intercept_ + m1.intercept_))!r}\n")
         names = ["compound", "pos_share", "neg_share", "pos_norm", "neg_norm", "log1p_words"]
-        for name, c in zip(names, m0.coef_):
-            f.write(f"dense:{name}\t{float(c)!r}\n")
+        for name, coef in zip(names, m0.coef_):
+            f.write(f"dense:{name}\t{float(b * coef)!r}\n")
+        f.write(f"shift\t{d!r}\n")
+        for cls, words in [("bad", SHIFT_BAD), ("down", SHIFT_DOWN), ("up", SHIFT_UP)]:
+            for word in words:
+                f.write(f"{cls}:{word}\t1\n")
+        for word, valence in valences.items():
+            f.write(f"lexicon:{word}\t{valence!r}\n")
         vocab = sorted(vec.vocabulary_.items())
         for word, index in vocab:
-            w = m1.coef_[index]
+            w = c * m1.coef_[index]
             if abs(w) >= 1e-4:
                 f.write(f"word:{word}\t{w:.5f}\n")
     print(f"wrote {OUT}")

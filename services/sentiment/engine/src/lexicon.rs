@@ -308,6 +308,19 @@ impl Lexicon {
         }
     }
 
+    /// This lexicon with the valences of some words set (added or
+    /// replaced) as the reference's `lexicon[word] = valence` would; a
+    /// valence of 0 keeps the word in the lexicon with no tone. For the
+    /// news scorer's domain adjustments; plain VADER keeps the reference
+    /// lexicon. The SHA-256 stays that of the file read.
+    pub fn with_valences<'a>(&self, valences: impl IntoIterator<Item = (&'a str, f64)>) -> Self {
+        let mut lexicon = self.clone();
+        for (word, valence) in valences {
+            lexicon.words.entry(word.into()).or_default().valence = Some(valence);
+        }
+        lexicon
+    }
+
     /// What the scorer knows about `lower` (a lower-cased word).
     #[inline]
     pub fn get(&self, lower: &str) -> WordInfo {
@@ -359,6 +372,17 @@ mod tests {
         assert_eq!(lexicon.get("very").booster, B_INCR);
         assert!(lexicon.get("never").negation);
         assert_eq!(lexicon.get("qwertyuiop"), WordInfo::default());
+    }
+
+    #[test]
+    fn valences_can_be_set_without_touching_the_original() {
+        let lexicon = Lexicon::embedded();
+        let news = lexicon.with_valences([("security", 0.0), ("fell", -1.0)]);
+        assert_eq!(news.valence("security"), Some(0.0));
+        assert_eq!(news.valence("fell"), Some(-1.0));
+        assert_eq!(news.get("very").booster, B_INCR);
+        assert_eq!(lexicon.valence("security"), Some(1.4));
+        assert_eq!(lexicon.valence("fell"), None);
     }
 
     #[test]

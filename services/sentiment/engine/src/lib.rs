@@ -104,34 +104,48 @@ pub struct Scratch {
 /// VADER plus the news calibration.
 #[derive(Clone, Debug)]
 pub struct Analyzer {
+    /// Plain VADER, the reference lexicon.
     vader: Vader,
+    /// VADER with the calibration's news lexicon: what the scores use.
+    news: Vader,
     calibration: Calibration,
 }
 
 impl Analyzer {
     pub fn new(vader: Vader, calibration: Calibration) -> Self {
-        Analyzer { vader, calibration }
+        let news = Vader::new(vader.lexicon().with_valences(calibration.valences()));
+        Analyzer {
+            vader,
+            news,
+            calibration,
+        }
     }
 
     /// The lexicon and calibration embedded in the crate.
     pub fn embedded() -> Result<Self, Error> {
-        Ok(Analyzer {
-            vader: Vader::new(Lexicon::parse(lexicon::EMBEDDED_LEXICON)?),
-            calibration: Calibration::embedded()?,
-        })
+        Ok(Analyzer::new(
+            Vader::new(Lexicon::parse(lexicon::EMBEDDED_LEXICON)?),
+            Calibration::embedded()?,
+        ))
     }
 
     /// The lexicon and calibration under a models directory
     /// (`vader/vader_lexicon.txt`, `sentiment-news/news_calibration.tsv`).
     pub fn from_models_dir(models_dir: &Path) -> Result<Self, Error> {
-        Ok(Analyzer {
-            vader: Vader::new(Lexicon::from_models_dir(models_dir)?),
-            calibration: Calibration::from_models_dir(models_dir)?,
-        })
+        Ok(Analyzer::new(
+            Vader::new(Lexicon::from_models_dir(models_dir)?),
+            Calibration::from_models_dir(models_dir)?,
+        ))
     }
 
+    /// Plain VADER: the reference's compound (parity with vaderSentiment).
     pub fn vader(&self) -> &Vader {
         &self.vader
+    }
+
+    /// VADER with the news lexicon, whose features the calibration reads.
+    pub fn news_vader(&self) -> &Vader {
+        &self.news
     }
 
     pub fn calibration(&self) -> &Calibration {
@@ -145,7 +159,7 @@ impl Analyzer {
 
     /// The tone of one sentence, reusing `scratch`.
     pub fn sentence_with(&self, text: &str, scratch: &mut Scratch) -> Sentiment {
-        let polarity = self.vader.polarity_with(text, &mut scratch.vader, None);
+        let polarity = self.news.polarity_with(text, &mut scratch.vader, None);
         if polarity.words == 0 {
             return Sentiment::default();
         }

@@ -173,3 +173,39 @@ fn bad_spans_are_errors_not_panics() {
         Err(Error::MentionSpan { .. })
     ));
 }
+
+#[test]
+fn news_copy_gets_news_valences() {
+    let a = analyzer();
+    // Review-trained weights read "shares" as positive and miss "fell";
+    // plain VADER still does (parity with the reference) ...
+    let text = "Shares of Apple Inc. fell 2%.";
+    assert!(compound(text) > 0.0);
+    // ... the news scorer does not.
+    let s = a.sentence(text);
+    assert!(s.score < 0.0, "{s:?}");
+    assert_eq!(s.label, Label::Negative, "{s:?}");
+    for text in [
+        "Security officials met on Tuesday to review the arrangements for the summit.",
+        "The central bank will announce its decision on interest rates on Thursday.",
+        "The United Nations Security Council will vote on the resolution on Friday.",
+        "The party will hold its convention in Milwaukee.",
+    ] {
+        let s = a.sentence(text);
+        assert_eq!(s.label, Label::Neutral, "{text}: {s:?}");
+    }
+    // The quiet negativity of economics and security copy.
+    for text in [
+        "The government announced spending cuts and new sanctions.",
+        "Unemployment and inflation are rising.",
+        "Militants wounded three soldiers in the attack.",
+    ] {
+        let s = a.sentence(text);
+        assert_eq!(s.label, Label::Negative, "{text}: {s:?}");
+    }
+    // A bad quantity that falls is good news.
+    assert!(
+        a.sentence("Unemployment fell to 3.9 percent.").score
+            > a.sentence("Unemployment rose to 7.2 percent.").score
+    );
+}
