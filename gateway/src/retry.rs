@@ -76,12 +76,26 @@ impl RetryPolicy {
     }
 }
 
-/// Whether a failed call may be sent again. Only UNAVAILABLE says that the
-/// service did not act on it; INVALID_ARGUMENT would fail again,
-/// DEADLINE_EXCEEDED has used the caller's time, RESOURCE_EXHAUSTED asks
-/// for less load, not more.
+/// Whether a failed call may be sent again: UNAVAILABLE, which says that
+/// the service did not act on it, or a connection that broke under the
+/// call (a replica killed mid-request comes back as UNKNOWN "transport
+/// error"). Sending that one again is safe because every Copydesk service
+/// only computes an answer and changes nothing. INVALID_ARGUMENT would fail
+/// again, DEADLINE_EXCEEDED has used the caller's time, RESOURCE_EXHAUSTED
+/// asks for less load, not more, and an UNKNOWN the service itself sent
+/// says nothing about the connection.
 pub fn is_retryable(status: &Status) -> bool {
-    status.code() == Code::Unavailable
+    match status.code() {
+        Code::Unavailable => true,
+        Code::Unknown => connection_broke(status),
+        _ => false,
+    }
+}
+
+/// Whether the status was made on this side from a transport failure,
+/// rather than received from the service.
+fn connection_broke(status: &Status) -> bool {
+    std::error::Error::source(status).is_some_and(|source| source.is::<tonic::transport::Error>())
 }
 
 /// Whether a retry after `backoff` can still finish before `deadline`:

@@ -453,6 +453,87 @@ async fn calls_are_spread_over_two_replicas_and_survive_one_dying() {
     assert_eq!(two.calls(), before + 10);
 }
 
+/// A TCP relay in front of a server whose connections can all be cut at
+/// once, as when a container is killed: the peer sees them close mid-call.
+struct Relay {
+    url: String,
+    connections: Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Relay {
+    async fn to(upstream: &str) -> Relay {
+        let upstream = upstream.trim_start_matches("http://").to_owned();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let connections = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let registry = Arc::clone(&connections);
+        tokio::spawn(async move {
+            while let Ok((mut downstream, _)) = listener.accept().await {
+                let upstream = upstream.clone();
+                let relay = tokio::spawn(async move {
+                    let mut upstream = tokio::net::TcpStream::connect(upstream).await.unwrap();
+                    let _ = tokio::io::copy_bidirectional(&mut downstream, &mut upstream).await;
+                });
+                registry.lock().unwrap().push(relay);
+            }
+        });
+        Relay { url, connections }
+    }
+
+    /// Drops every connection, closing both sockets.
+    fn cut(&self) {
+        for connection in self.connections.lock().unwrap().drain(..) {
+            connection.abort();
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_replica_dying_in_the_middle_of_a_call_costs_a_retry_not_the_feature() {
+    let segmenter = start_segmenter(SegmenterConfig::default()).await;
+    let mut dying = fake(
+        Kind::Entities,
+        Spec {
+            hold: true,
+            ..Spec::default()
+        },
+    )
+    .await;
+    let relay = Relay::to(&dying.url).await;
+    let healthy = fake(Kind::Entities, Spec::default()).await;
+    let sentiment = fake(Kind::Sentiment, Spec::default()).await;
+    let addresses = format!("{}, {}", relay.url, healthy.url);
+    let gateway = start_gateway(config(&addresses, &sentiment.url), &segmenter.url()).await;
+    let client = client(&gateway).await;
+
+    // Round-robin sends one of the first two calls to the dying replica,
+    // which holds it; the other is answered by the healthy one.
+    let mut calls = Vec::new();
+    for _ in 0..2 {
+        let mut client = client.clone();
+        calls.push(tokio::spawn(async move {
+            annotate(&mut client, entities_only()).await
+        }));
+    }
+    tokio::time::timeout(Duration::from_secs(10), dying.entered.recv())
+        .await
+        .expect("a call reaches the dying replica");
+    let before = healthy.calls();
+    relay.cut();
+    for call in calls {
+        let response = tokio::time::timeout(Duration::from_secs(10), call)
+            .await
+            .expect("the call is answered")
+            .unwrap();
+        assert!(response.errors.is_empty(), "{:?}", response.errors);
+    }
+    assert!(
+        healthy.calls() > before,
+        "the broken call went to the healthy replica"
+    );
+    dying.release(1);
+}
+
 #[tokio::test]
 async fn a_service_named_by_dns_is_reached_through_its_addresses() {
     let segmenter = start_segmenter(SegmenterConfig::default()).await;
