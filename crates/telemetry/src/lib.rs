@@ -18,6 +18,7 @@
 
 mod propagation;
 
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use opentelemetry::trace::{TraceContextExt, TracerProvider as _};
@@ -183,7 +184,10 @@ pub fn init(config: &Config) -> Result<Guard, Error> {
     // also turn off the spans that the trace pipelines need.
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.default_level));
-    let logs = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    // Colours only on a terminal: container logs and files get plain text.
+    let logs = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     let logs = match config.log_format {
         LogFormat::Text => logs.boxed(),
         LogFormat::Json => logs.json().boxed(),
