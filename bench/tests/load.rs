@@ -97,7 +97,10 @@ async fn every_target_runs_a_counted_load_without_errors() {
     assert_eq!(written.as_array().unwrap().len(), 12);
     assert_eq!(written[0]["target"], "gateway");
     let table = copydesk_bench::table(&reports);
-    assert!(table.contains("| gateway (HTTP/JSON) | 2 | 6 | 0 |"), "{table}");
+    assert!(
+        table.contains("| gateway (HTTP/JSON) | 2 | 6 | 0 |"),
+        "{table}"
+    );
 }
 
 #[tokio::test]

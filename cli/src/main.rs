@@ -44,11 +44,21 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Exit 0 when a server (or one of its services) is SERVING, 1 otherwise.
     Healthcheck(healthcheck::HealthcheckArgs),
+    /// Load generator: BBC News articles (bench/fetch_corpus.sh) to the
+    /// gateway or to each service at fixed concurrency levels, starting the
+    /// four servers as processes unless given; prints documents/s, words/s,
+    /// p50/p95/p99 latency, errors and each server's CPU time (exit 0: no
+    /// errors; 1: some calls failed; 2: could not run).
+    // Boxed: its many flags would make every variant as large.
+    Bench(Box<copydesk_bench::BenchArgs>),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let quiet = matches!(cli.command, Command::Analyze(_) | Command::Healthcheck(_));
+    let quiet = matches!(
+        cli.command,
+        Command::Analyze(_) | Command::Healthcheck(_) | Command::Bench(_)
+    );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -63,7 +73,7 @@ fn main() -> ExitCode {
     let servers: &[&'static str] = match &cli.command {
         Command::Up(_) => &copydesk_telemetry::SERVERS,
         Command::Serve { server } => std::slice::from_ref(server.name()),
-        Command::Analyze(_) | Command::Healthcheck(_) => &[],
+        Command::Analyze(_) | Command::Healthcheck(_) | Command::Bench(_) => &[],
     };
     // Inside the runtime: the OTLP exporter connects from it. Declared after
     // the runtime, so dropped (flushing the traces) while it still runs.
@@ -83,8 +93,20 @@ fn main() -> ExitCode {
             Command::Serve { server } => serve::serve(server).await,
             Command::Analyze(args) => analyze::run(args).await,
             Command::Healthcheck(args) => healthcheck::run(args).await,
+            Command::Bench(args) => bench(*args).await,
         }
     })
+}
+
+async fn bench(args: copydesk_bench::BenchArgs) -> ExitCode {
+    match copydesk_bench::run(args).await {
+        Ok(reports) if reports.iter().all(|r| r.errors == 0) => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("copydesk bench: {error:#}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn report(result: anyhow::Result<()>) -> ExitCode {
