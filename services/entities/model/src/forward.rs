@@ -9,14 +9,21 @@
 //! `sequence_length` does. Nothing is computed for padding.
 //!
 //! The big products (input projections, dense layers) and the per-step
-//! recurrent products go through candle's matmul (gemm, with runtime
-//! AVX/FMA dispatch); the gate arithmetic is plain loops over flat buffers
-//! that the compiler vectorises. Allocations are per batch or per step,
-//! never per token.
+//! recurrent products go through matrixmultiply's sgemm (via ndarray, with
+//! runtime AVX/FMA dispatch), on the calling thread: the service runs many
+//! documents at once, one per thread, and candle's CPU matmul and
+//! element-wise ops would each fan out to a shared thread pool that
+//! serialises concurrent callers behind one lock and spins while it waits
+//! (and reads /proc/cpuinfo on every matmul). candle still loads the
+//! safetensors and builds the weights. The gate arithmetic is plain loops
+//! over flat buffers that the compiler vectorises. Allocations are per
+//! batch or per step, never per token.
 
 use std::cmp::Reverse;
 
 use candle_core::{DType, Device, Tensor};
+use ndarray::linalg::general_mat_mul;
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
 use crate::Error;
 use crate::load::Vocab;
@@ -32,8 +39,9 @@ pub(crate) struct Weights {
     /// Per direction: `char_embedding · W_x + b` for every character row,
     /// `[rows × 3·char_hidden]`, so a character step needs no input product.
     char_input: [Vec<f32>; 2],
-    /// `[2, char_hidden, 3·char_hidden]`: the recurrent part of each kernel.
-    char_recurrent: Tensor,
+    /// Per direction, `[char_hidden × 3·char_hidden]`: the recurrent part of
+    /// each kernel.
+    char_recurrent: [Array2<f32>; 2],
     char_initial: [State; 2],
     /// `[token rows × embedding]`, gathered by slice copy.
     token_embedding: Vec<f32>,
@@ -42,18 +50,18 @@ pub(crate) struct Weights {
     hidden: usize,
     /// `[features, 6·hidden]`: input parts of the forward and backward
     /// kernels side by side, so both directions' projections are one matmul.
-    token_input: Tensor,
+    token_input: Array2<f32>,
     /// `[6·hidden]`, forward then backward bias.
-    token_bias: Tensor,
-    /// `[2, hidden, 3·hidden]`.
-    token_recurrent: Tensor,
+    token_bias: Vec<f32>,
+    /// Per direction, `[hidden × 3·hidden]`.
+    token_recurrent: [Array2<f32>; 2],
     token_initial: [State; 2],
     /// `[2·hidden, dense]` and `[dense]`: the tanh layer.
-    dense_weight: Tensor,
-    dense_bias: Tensor,
+    dense_weight: Array2<f32>,
+    dense_bias: Vec<f32>,
     /// `[dense, labels]` and `[labels]`.
-    score_weight: Tensor,
-    score_bias: Tensor,
+    score_weight: Array2<f32>,
+    score_bias: Vec<f32>,
     /// `[(labels+2)²]`, row = from-state.
     pub(crate) transitions: Vec<f32>,
 }
@@ -98,6 +106,51 @@ fn flat(t: &Tensor) -> Result<Vec<f32>, String> {
     t.flatten_all()
         .and_then(|t| t.to_vec1::<f32>())
         .map_err(|e| e.to_string())
+}
+
+/// A rank-2 tensor as a row-major matrix.
+fn matrix(t: &Tensor) -> Result<Array2<f32>, String> {
+    let dims = t.dims2().map_err(|e| e.to_string())?;
+    Array2::from_shape_vec(dims, flat(t)?).map_err(|e| e.to_string())
+}
+
+/// Two per-direction matrices.
+fn pair(ts: Vec<Tensor>) -> Result<[Array2<f32>; 2], String> {
+    let [a, b]: [Tensor; 2] = ts
+        .try_into()
+        .map_err(|_| "internal: two directions".to_owned())?;
+    Ok([matrix(&a)?, matrix(&b)?])
+}
+
+/// `a · b` for row-major `a` (`[rows × b.rows]`, flat), into a new flat
+/// `[rows × b.cols]` buffer, plus `bias` (`[b.cols]`) on every row.
+fn affine(a: &[f32], rows: usize, b: &Array2<f32>, bias: &[f32]) -> Result<Vec<f32>, Error> {
+    let (inner, cols) = b.dim();
+    let mut out = vec![0f32; rows * cols];
+    product(a, rows, inner, b, &mut out)?;
+    for row in out.chunks_exact_mut(cols) {
+        for (v, b) in row.iter_mut().zip(bias) {
+            *v += b;
+        }
+    }
+    Ok(out)
+}
+
+/// `out = a · b`, `a` being `[rows × inner]` row-major and `out` `[rows ×
+/// b.cols]`, on this thread.
+fn product(
+    a: &[f32],
+    rows: usize,
+    inner: usize,
+    b: &Array2<f32>,
+    out: &mut [f32],
+) -> Result<(), Error> {
+    let cols = b.ncols();
+    let shape = |e: ndarray::ShapeError| Error::Inference(format!("matrix product: {e}"));
+    let a = ArrayView2::from_shape((rows, inner), a).map_err(shape)?;
+    let mut c = ArrayViewMut2::from_shape((rows, cols), out).map_err(shape)?;
+    general_mat_mul(1.0, &a, b, 0.0, &mut c);
+    Ok(())
 }
 
 impl Weights {
@@ -219,21 +272,23 @@ impl Weights {
         Ok(Weights {
             char_hidden,
             char_input,
-            char_recurrent: Tensor::stack(&char_recurrent, 0).map_err(err)?,
+            char_recurrent: pair(char_recurrent)?,
             char_initial: [char_fw, char_bw],
             token_embedding: flat(token_embedding)?,
             embedding,
             hidden,
-            token_input: Tensor::cat(&token_input, 1)
-                .and_then(|t| t.contiguous())
-                .map_err(err)?,
-            token_bias: Tensor::cat(&token_bias, 0).map_err(err)?,
-            token_recurrent: Tensor::stack(&token_recurrent, 0).map_err(err)?,
+            token_input: matrix(
+                &Tensor::cat(&token_input, 1)
+                    .and_then(|t| t.contiguous())
+                    .map_err(err)?,
+            )?,
+            token_bias: flat(&Tensor::cat(&token_bias, 0).map_err(err)?)?,
+            token_recurrent: pair(token_recurrent)?,
             token_initial: [token_fw, token_bw],
-            dense_weight: dense_weight.clone(),
-            dense_bias: dense_bias.clone(),
-            score_weight: score_weight.clone(),
-            score_bias: score_bias.clone(),
+            dense_weight: matrix(dense_weight)?,
+            dense_bias: flat(dense_bias)?,
+            score_weight: matrix(score_weight)?,
+            score_bias: flat(score_bias)?,
             transitions: flat(transitions)?,
         })
     }
@@ -290,7 +345,7 @@ fn cell(gates: &[f32], input: &[f32], c: &mut [f32], h: &mut [f32]) {
 /// position; `emit` receives each new `h`. Returns the final `h` states,
 /// `[2][sequences × hidden]`.
 fn bilstm(
-    recurrent: &Tensor,
+    recurrent: &[Array2<f32>; 2],
     initial: &[State; 2],
     lens: &[usize],
     input: impl Fn(usize, usize, usize) -> usize,
@@ -308,22 +363,24 @@ fn bilstm(
     let steps = lens.first().copied().unwrap_or(0);
     let mut active = sequences;
     let g = 3 * hidden;
+    let mut gates = vec![0f32; sequences * g];
     for t in 0..steps {
         while active > 0 && lens[active - 1] <= t {
             active -= 1;
         }
-        let mut previous = Vec::with_capacity(2 * active * hidden);
-        previous.extend_from_slice(&h[0][..active * hidden]);
-        previous.extend_from_slice(&h[1][..active * hidden]);
-        let gates = Tensor::from_vec(previous, (2, active, hidden), &Device::Cpu)?
-            .matmul(recurrent)?
-            .flatten_all()?
-            .to_vec1::<f32>()?;
         for d in 0..2 {
+            let gates = &mut gates[..active * g];
+            product(
+                &h[d][..active * hidden],
+                active,
+                hidden,
+                &recurrent[d],
+                gates,
+            )?;
             for i in 0..active {
                 let position = if d == 0 { t } else { lens[i] - 1 - t };
                 let x = input(d, i, position);
-                let row = (d * active + i) * g;
+                let row = i * g;
                 let (cs, hs) = (
                     &mut c[d][i * hidden..(i + 1) * hidden],
                     &mut h[d][i * hidden..(i + 1) * hidden],
@@ -393,11 +450,7 @@ pub(crate) fn label_scores(
 
     // Input projections of both token-LSTM directions in one product.
     let hd = w.hidden;
-    let projected = Tensor::from_vec(x, (n, features), &Device::Cpu)?
-        .matmul(&w.token_input)?
-        .broadcast_add(&w.token_bias)?
-        .flatten_all()?
-        .to_vec1::<f32>()?;
+    let projected = affine(&x, n, &w.token_input, &w.token_bias)?;
 
     // Token BiLSTM over the sentences; outputs [n × 2·hidden], forward then
     // backward h of each token, as tf.concat(outputs, axis=2) lays them out.
@@ -424,20 +477,11 @@ pub(crate) fn label_scores(
         },
     )?;
 
-    let dense = Tensor::from_vec(outputs, (n, 2 * hd), &Device::Cpu)?
-        .matmul(&w.dense_weight)?
-        .broadcast_add(&w.dense_bias)?;
-    let dims = dense.dims2()?;
-    let mut dense = dense.flatten_all()?.to_vec1::<f32>()?;
+    let mut dense = affine(&outputs, n, &w.dense_weight, &w.dense_bias)?;
     for v in dense.iter_mut() {
         *v = tanh(*v);
     }
-    let scores = Tensor::from_vec(dense, dims, &Device::Cpu)?
-        .matmul(&w.score_weight)?
-        .broadcast_add(&w.score_bias)?
-        .flatten_all()?
-        .to_vec1::<f32>()?;
-    Ok(scores)
+    affine(&dense, n, &w.score_weight, &w.score_bias)
 }
 
 #[cfg(test)]
