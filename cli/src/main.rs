@@ -7,6 +7,7 @@ mod analyze;
 mod healthcheck;
 mod inputs;
 mod logging;
+mod models;
 mod serve;
 mod shutdown;
 
@@ -44,6 +45,9 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Exit 0 when a server (or one of its services) is SERVING, 1 otherwise.
     Healthcheck(healthcheck::HealthcheckArgs),
+    /// Check the models the servers would load (exit 0: all load and match
+    /// their checksums; 1 otherwise).
+    Models(models::ModelsArgs),
     /// Load generator: BBC News articles (bench/fetch_corpus.sh) to the
     /// gateway or to each service at fixed concurrency levels, starting the
     /// four servers as processes unless given; prints documents/s, words/s,
@@ -57,7 +61,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let quiet = matches!(
         cli.command,
-        Command::Analyze(_) | Command::Healthcheck(_) | Command::Bench(_)
+        Command::Analyze(_) | Command::Healthcheck(_) | Command::Models(_) | Command::Bench(_)
     );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -73,7 +77,9 @@ fn main() -> ExitCode {
     let servers: &[&'static str] = match &cli.command {
         Command::Up(_) => &copydesk_telemetry::SERVERS,
         Command::Serve { server } => std::slice::from_ref(server.name()),
-        Command::Analyze(_) | Command::Healthcheck(_) | Command::Bench(_) => &[],
+        Command::Analyze(_) | Command::Healthcheck(_) | Command::Models(_) | Command::Bench(_) => {
+            &[]
+        }
     };
     // Inside the runtime: the OTLP exporter connects from it. Declared after
     // the runtime, so dropped (flushing the traces) while it still runs.
@@ -93,6 +99,7 @@ fn main() -> ExitCode {
             Command::Serve { server } => serve::serve(server).await,
             Command::Analyze(args) => analyze::run(args).await,
             Command::Healthcheck(args) => healthcheck::run(args).await,
+            Command::Models(args) => models::run(args),
             Command::Bench(args) => bench(*args).await,
         }
     })

@@ -216,7 +216,7 @@ pub async fn up(args: UpArgs) -> anyhow::Result<()> {
 
 /// The models directory for `copydesk up`: as given, else `./models` in a
 /// checkout, else the checkout this binary was built from.
-fn models_dir(given: Option<PathBuf>) -> PathBuf {
+pub(crate) fn models_dir(given: Option<PathBuf>) -> PathBuf {
     if let Some(dir) = given {
         return dir;
     }
