@@ -85,6 +85,17 @@ struct WordWeight {
     class: u8,
 }
 
+/// `word`'s entry, made with the next id (and no weight or class yet) when
+/// the file names it for the first time.
+fn word_entry<'a>(words: &'a mut FxMap<Box<str>, WordWeight>, word: &str) -> &'a mut WordWeight {
+    let id = u32::try_from(words.len()).unwrap_or(u32::MAX);
+    words.entry(word.into()).or_insert(WordWeight {
+        id,
+        weight: 0.0,
+        class: 0,
+    })
+}
+
 /// Buffers reused from one sentence to the next: scoring millions of
 /// sentences should not allocate for each.
 #[derive(Clone, Debug, Default)]
@@ -143,15 +154,7 @@ impl Calibration {
             } else if name == "shift" {
                 shift = value;
             } else if let Some((class, word)) = class {
-                let id = u32::try_from(words.len()).unwrap_or(u32::MAX);
-                words
-                    .entry(word.into())
-                    .or_insert(WordWeight {
-                        id,
-                        weight: 0.0,
-                        class: 0,
-                    })
-                    .class |= class;
+                word_entry(&mut words, word).class |= class;
             } else if let Some(word) = name.strip_prefix("lexicon:") {
                 valences.push((word.into(), value));
             } else if let Some(feature) = name.strip_prefix("dense:") {
@@ -161,15 +164,7 @@ impl Calibration {
                     .ok_or_else(|| bad(number + 1, format!("unknown feature {feature:?}")))?;
                 dense[index] = Some(value);
             } else if let Some(word) = name.strip_prefix("word:") {
-                let id = u32::try_from(words.len()).unwrap_or(u32::MAX);
-                words
-                    .entry(word.into())
-                    .or_insert(WordWeight {
-                        id,
-                        weight: 0.0,
-                        class: 0,
-                    })
-                    .weight = value;
+                word_entry(&mut words, word).weight = value;
             } else {
                 return Err(bad(number + 1, format!("unknown entry {name:?}")));
             }
