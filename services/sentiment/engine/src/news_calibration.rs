@@ -293,13 +293,15 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use crate::Vader;
+    use crate::Analyzer;
 
     #[test]
     fn embedded_calibration_parses_and_orders_obvious_cases() {
         let calibration = Calibration::embedded().unwrap();
         assert!(calibration.vocabulary() > 1_000);
-        let vader = Vader::default();
+        // The features the service feeds it: VADER with the news valences.
+        let analyzer = Analyzer::embedded().unwrap();
+        let vader = analyzer.news_vader();
         let mut scratch = UnigramScratch::default();
         let mut rate = |text: &str| calibration.rating(text, &vader.polarity(text), &mut scratch);
         let good = rate("The new hospital is a wonderful success for the town.");
