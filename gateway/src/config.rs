@@ -54,7 +54,8 @@ pub struct GatewayOptions {
     pub downstream_max_concurrency: usize,
 
     /// Attempts per call to a service, the first included, when it answers
-    /// UNAVAILABLE (nothing else is retried). 1: no retries.
+    /// UNAVAILABLE or the connection breaks under the call (nothing else is
+    /// retried). 1: no retries.
     #[arg(long, env = "COPYDESK_RETRY_MAX_ATTEMPTS", default_value_t = 3)]
     pub retry_max_attempts: u32,
 

@@ -7,8 +7,9 @@
 //! A service may have several addresses (a comma-separated list, or a DNS
 //! name re-resolved every `resolve_interval`, as Docker Compose replicas
 //! behind one name are). Calls go round-robin over them, and an address
-//! that answered UNAVAILABLE is skipped for [`EJECT_FOR`], so a dead replica
-//! costs one retry, not every other call. This is done here rather than
+//! whose call failed in a way that is retried (UNAVAILABLE, a broken
+//! connection) is skipped for [`EJECT_FOR`], so a dead replica costs one
+//! retry, not every other call. This is done here rather than
 //! with tower's balancer because that one drops an endpoint for good once
 //! its connection fails, and the gateway must go back to a replica that
 //! restarts.
@@ -31,8 +32,8 @@ use crate::retry::{self, RetryBudget, RetryPolicy};
 /// should cost a feature, not the caller's whole deadline.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// How long an address that answered UNAVAILABLE is passed over while the
-/// service has other addresses.
+/// How long an address whose call failed in a way that is retried is passed
+/// over while the service has other addresses.
 pub const EJECT_FOR: Duration = Duration::from_secs(2);
 
 /// How the gateway talks to every service.

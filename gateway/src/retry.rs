@@ -149,8 +149,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_unavailable_is_retried() {
+    fn only_unavailable_and_broken_connections_are_retried() {
         assert!(is_retryable(&Status::unavailable("down")));
+        // An UNKNOWN the service sent carries no transport error: not retried.
+        // (A broken connection is shown by tests/tests/resilience.rs.)
+        assert!(!is_retryable(&Status::unknown("the service's own failure")));
         for code in [
             Code::InvalidArgument,
             Code::DeadlineExceeded,
