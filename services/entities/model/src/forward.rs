@@ -14,16 +14,16 @@
 //! documents at once, one per thread, and candle's CPU matmul and
 //! element-wise ops would each fan out to a shared thread pool that
 //! serialises concurrent callers behind one lock and spins while it waits
-//! (and reads /proc/cpuinfo on every matmul). candle still loads the
-//! safetensors and builds the weights. The gate arithmetic is plain loops
+//! (and reads /proc/cpuinfo on every matmul). The weights are read from
+//! the safetensors file straight into ndarray matrices. The gate arithmetic is plain loops
 //! over flat buffers that the compiler vectorises. Allocations are per
 //! batch or per step, never per token.
 
 use std::cmp::Reverse;
 
-use candle_core::{DType, Device, Tensor};
 use ndarray::linalg::general_mat_mul;
-use ndarray::{Array2, ArrayView2, ArrayViewMut2};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Slice};
+use safetensors::{Dtype, SafeTensors};
 
 use crate::Error;
 use crate::load::Vocab;
@@ -73,53 +73,58 @@ struct State {
     h: Vec<f32>,
 }
 
-fn get<'a>(
-    tensors: &'a std::collections::HashMap<String, Tensor>,
-    name: &str,
-    rank: usize,
-) -> Result<&'a Tensor, String> {
+/// The named f32 tensor of `rank` (1 or 2) as a matrix: a rank-1 tensor is
+/// one row.
+fn get(tensors: &SafeTensors<'_>, name: &str, rank: usize) -> Result<Array2<f32>, String> {
     let t = tensors
-        .get(name)
-        .ok_or_else(|| format!("model.safetensors lacks tensor {name}"))?;
-    if t.dtype() != DType::F32 || t.rank() != rank {
+        .tensor(name)
+        .map_err(|_| format!("model.safetensors lacks tensor {name}"))?;
+    let shape = t.shape();
+    if t.dtype() != Dtype::F32 || shape.len() != rank {
         return Err(format!(
-            "tensor {name}: expected rank-{rank} f32, found {:?} {:?}",
-            t.dtype(),
-            t.dims()
+            "tensor {name}: expected rank-{rank} f32, found {:?} {shape:?}",
+            t.dtype()
         ));
     }
-    Ok(t)
+    let values = t
+        .data()
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    let dims = match *shape {
+        [n] => (1, n),
+        [rows, cols] => (rows, cols),
+        _ => unreachable!("rank checked above"),
+    };
+    Array2::from_shape_vec(dims, values).map_err(|e| format!("tensor {name}: {e}"))
 }
 
-fn expect_dims(name: &str, t: &Tensor, dims: &[usize]) -> Result<(), String> {
-    if t.dims() == dims {
+fn expect_dims(name: &str, t: &Array2<f32>, dims: &[usize]) -> Result<(), String> {
+    // A rank-1 tensor is held as one row.
+    let held = match dims {
+        [n] => [1, *n],
+        [rows, cols] => [*rows, *cols],
+        _ => return Err(format!("tensor {name}: unexpected rank {}", dims.len())),
+    };
+    if t.shape() == held {
         Ok(())
     } else {
         Err(format!(
             "tensor {name}: shape {:?}, expected {dims:?}",
-            t.dims()
+            t.shape()
         ))
     }
 }
 
-fn flat(t: &Tensor) -> Result<Vec<f32>, String> {
-    t.flatten_all()
-        .and_then(|t| t.to_vec1::<f32>())
-        .map_err(|e| e.to_string())
+/// Some rows of `t` (a kernel's rows are `[x, h_prev]`: the input part and
+/// the recurrent part).
+fn rows(t: &Array2<f32>, range: impl Into<Slice>) -> ArrayView2<'_, f32> {
+    t.slice_axis(Axis(0), range.into())
 }
 
-/// A rank-2 tensor as a row-major matrix.
-fn matrix(t: &Tensor) -> Result<Array2<f32>, String> {
-    let dims = t.dims2().map_err(|e| e.to_string())?;
-    Array2::from_shape_vec(dims, flat(t)?).map_err(|e| e.to_string())
-}
-
-/// Two per-direction matrices.
-fn pair(ts: Vec<Tensor>) -> Result<[Array2<f32>; 2], String> {
-    let [a, b]: [Tensor; 2] = ts
-        .try_into()
-        .map_err(|_| "internal: two directions".to_owned())?;
-    Ok([matrix(&a)?, matrix(&b)?])
+/// The values in row-major order.
+fn flat(t: &Array2<f32>) -> Vec<f32> {
+    t.iter().copied().collect()
 }
 
 /// `a · b` for row-major `a` (`[rows × b.rows]`, flat), into a new flat
@@ -157,40 +162,30 @@ impl Weights {
     /// Builds the weights from the safetensors bytes; the error is a message
     /// for [`crate::Error::Load`].
     pub(crate) fn from_safetensors(bytes: &[u8], vocab: &Vocab) -> Result<Weights, String> {
-        let tensors = candle_core::safetensors::load_buffer(bytes, &Device::Cpu)
-            .map_err(|e| format!("model.safetensors: {e}"))?;
+        let tensors =
+            SafeTensors::deserialize(bytes).map_err(|e| format!("model.safetensors: {e}"))?;
         Self::build(&tensors, vocab).map_err(|e| format!("model.safetensors: {e}"))
     }
 
-    fn build(
-        tensors: &std::collections::HashMap<String, Tensor>,
-        vocab: &Vocab,
-    ) -> Result<Weights, String> {
-        let err = |e: candle_core::Error| e.to_string();
+    fn build(tensors: &SafeTensors<'_>, vocab: &Vocab) -> Result<Weights, String> {
         let char_embedding = get(tensors, "char_embedding.weight", 2)?;
-        let (char_rows, char_dim) = char_embedding.dims2().map_err(err)?;
+        let (char_rows, char_dim) = char_embedding.dim();
         if char_rows != vocab.n_char_rows {
             return Err(format!(
                 "char_embedding.weight has {char_rows} rows, characters.txt {}",
                 vocab.n_char_rows
             ));
         }
-        let char_hidden = get(tensors, "char_lstm.forward.initial_c", 2)?
-            .dims2()
-            .map_err(err)?
-            .1;
+        let char_hidden = get(tensors, "char_lstm.forward.initial_c", 2)?.ncols();
         let token_embedding = get(tensors, "token_embedding.weight", 2)?;
-        let (token_rows, embedding) = token_embedding.dims2().map_err(err)?;
+        let (token_rows, embedding) = token_embedding.dim();
         if token_rows != vocab.n_token_rows {
             return Err(format!(
                 "token_embedding.weight has {token_rows} rows, tokens.txt {}",
                 vocab.n_token_rows
             ));
         }
-        let hidden = get(tensors, "token_lstm.forward.initial_c", 2)?
-            .dims2()
-            .map_err(err)?
-            .1;
+        let hidden = get(tensors, "token_lstm.forward.initial_c", 2)?.ncols();
         let features = 2 * char_hidden + embedding;
         let labels = vocab.labels.len();
         // Backpointers are stored as u8.
@@ -209,59 +204,45 @@ impl Weights {
             let lstm = |layer: &str, input: usize, h: usize| -> Result<_, String> {
                 let name = |part: &str| format!("{layer}.{direction}.{part}");
                 let kernel = get(tensors, &name("kernel"), 2)?;
-                expect_dims(&name("kernel"), kernel, &[input + h, 3 * h])?;
+                expect_dims(&name("kernel"), &kernel, &[input + h, 3 * h])?;
                 let bias = get(tensors, &name("bias"), 1)?;
-                expect_dims(&name("bias"), bias, &[3 * h])?;
+                expect_dims(&name("bias"), &bias, &[3 * h])?;
                 let c = get(tensors, &name("initial_c"), 2)?;
-                expect_dims(&name("initial_c"), c, &[1, h])?;
+                expect_dims(&name("initial_c"), &c, &[1, h])?;
                 let hh = get(tensors, &name("initial_h"), 2)?;
-                expect_dims(&name("initial_h"), hh, &[1, h])?;
+                expect_dims(&name("initial_h"), &hh, &[1, h])?;
                 let state = State {
-                    c: flat(c)?,
-                    h: flat(hh)?,
+                    c: flat(&c),
+                    h: flat(&hh),
                 };
                 Ok((kernel, bias, state))
             };
             let (kernel, bias, state) = lstm("char_lstm", char_dim, char_hidden)?;
             // Rows of the kernel: [x, h_prev]; split them into the input part
             // (folded into a per-character table) and the recurrent part.
-            let x_part = kernel.narrow(0, 0, char_dim).map_err(err)?;
-            let table = char_embedding
-                .matmul(&x_part)
-                .and_then(|t| t.broadcast_add(bias))
-                .map_err(err)?;
-            char_input[d] = flat(&table)?;
-            char_recurrent.push(
-                kernel
-                    .narrow(0, char_dim, char_hidden)
-                    .and_then(|t| t.contiguous())
-                    .map_err(err)?,
-            );
+            let table = char_embedding.dot(&rows(&kernel, ..char_dim)) + &bias;
+            char_input[d] = flat(&table);
+            char_recurrent.push(rows(&kernel, char_dim..).to_owned());
             char_initial.push(state);
 
             let (kernel, bias, state) = lstm("token_lstm", features, hidden)?;
-            token_input.push(kernel.narrow(0, 0, features).map_err(err)?);
-            token_bias.push(bias.clone());
-            token_recurrent.push(
-                kernel
-                    .narrow(0, features, hidden)
-                    .and_then(|t| t.contiguous())
-                    .map_err(err)?,
-            );
+            token_input.push(rows(&kernel, ..features).to_owned());
+            token_bias.push(bias);
+            token_recurrent.push(rows(&kernel, features..).to_owned());
             token_initial.push(state);
         }
 
         let dense_weight = get(tensors, "hidden.weight", 2)?;
-        let dense = dense_weight.dims2().map_err(err)?.1;
-        expect_dims("hidden.weight", dense_weight, &[2 * hidden, dense])?;
+        let dense = dense_weight.ncols();
+        expect_dims("hidden.weight", &dense_weight, &[2 * hidden, dense])?;
         let dense_bias = get(tensors, "hidden.bias", 1)?;
-        expect_dims("hidden.bias", dense_bias, &[dense])?;
+        expect_dims("hidden.bias", &dense_bias, &[dense])?;
         let score_weight = get(tensors, "scores.weight", 2)?;
-        expect_dims("scores.weight", score_weight, &[dense, labels])?;
+        expect_dims("scores.weight", &score_weight, &[dense, labels])?;
         let score_bias = get(tensors, "scores.bias", 1)?;
-        expect_dims("scores.bias", score_bias, &[labels])?;
+        expect_dims("scores.bias", &score_bias, &[labels])?;
         let transitions = get(tensors, "crf.transitions", 2)?;
-        expect_dims("crf.transitions", transitions, &[labels + 2, labels + 2])?;
+        expect_dims("crf.transitions", &transitions, &[labels + 2, labels + 2])?;
 
         let [char_fw, char_bw]: [State; 2] = char_initial
             .try_into()
@@ -269,27 +250,33 @@ impl Weights {
         let [token_fw, token_bw]: [State; 2] = token_initial
             .try_into()
             .map_err(|_| "internal: two directions".to_owned())?;
+        let concat = |axis: usize, parts: &[Array2<f32>]| {
+            let views: Vec<_> = parts.iter().map(|p| p.view()).collect();
+            ndarray::concatenate(Axis(axis), &views).map_err(|e| e.to_string())
+        };
+        let [char_recurrent_fw, char_recurrent_bw]: [Array2<f32>; 2] = char_recurrent
+            .try_into()
+            .map_err(|_| "internal: two directions".to_owned())?;
+        let [token_recurrent_fw, token_recurrent_bw]: [Array2<f32>; 2] = token_recurrent
+            .try_into()
+            .map_err(|_| "internal: two directions".to_owned())?;
         Ok(Weights {
             char_hidden,
             char_input,
-            char_recurrent: pair(char_recurrent)?,
+            char_recurrent: [char_recurrent_fw, char_recurrent_bw],
             char_initial: [char_fw, char_bw],
-            token_embedding: flat(token_embedding)?,
+            token_embedding: flat(&token_embedding),
             embedding,
             hidden,
-            token_input: matrix(
-                &Tensor::cat(&token_input, 1)
-                    .and_then(|t| t.contiguous())
-                    .map_err(err)?,
-            )?,
-            token_bias: flat(&Tensor::cat(&token_bias, 0).map_err(err)?)?,
-            token_recurrent: pair(token_recurrent)?,
+            token_input: concat(1, &token_input)?,
+            token_bias: flat(&concat(1, &token_bias)?),
+            token_recurrent: [token_recurrent_fw, token_recurrent_bw],
             token_initial: [token_fw, token_bw],
-            dense_weight: matrix(dense_weight)?,
-            dense_bias: flat(dense_bias)?,
-            score_weight: matrix(score_weight)?,
-            score_bias: flat(score_bias)?,
-            transitions: flat(transitions)?,
+            dense_weight,
+            dense_bias: flat(&dense_bias),
+            score_weight,
+            score_bias: flat(&score_bias),
+            transitions: flat(&transitions),
         })
     }
 }

@@ -87,12 +87,6 @@ pub enum Error {
     Inference(String),
 }
 
-impl From<candle_core::Error> for Error {
-    fn from(e: candle_core::Error) -> Self {
-        Error::Inference(e.to_string())
-    }
-}
-
 /// The model directory: `$COPYDESK_MODELS_DIR/neuroner-conll2003-en` when the
 /// variable is set (deployments), else the repository's
 /// `models/neuroner-conll2003-en` found from this crate's manifest directory
