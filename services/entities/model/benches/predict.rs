@@ -1,7 +1,6 @@
 //! Throughput of `NerModel::predict` in tokens per second.
 //!
-//! One core: `RAYON_NUM_THREADS=1 taskset -c 0 cargo bench -p copydesk-ner`
-//! (candle's matmul otherwise spreads over every core).
+//! One core: `taskset -c 0 cargo bench -p copydesk-ner`.
 
 use std::hint::black_box;
 

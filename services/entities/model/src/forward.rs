@@ -11,7 +11,7 @@
 //! The big products (input projections, dense layers) and the per-step
 //! recurrent products go through matrixmultiply's sgemm (via ndarray, with
 //! runtime AVX/FMA dispatch), on the calling thread: the service runs many
-//! documents at once, one per thread, and candle's CPU matmul and
+//! documents at once, one per thread, and candle's CPU matmul (used before) and
 //! element-wise ops would each fan out to a shared thread pool that
 //! serialises concurrent callers behind one lock and spins while it waits
 //! (and reads /proc/cpuinfo on every matmul). The weights are read from
