@@ -1,6 +1,8 @@
 //! The VADER lexicon: word -> mean human valence (-4..4), plus the
 //! booster/dampener and negation word lists of the reference implementation,
-//! folded into one table so that scoring a word costs one hash lookup.
+//! the words VADER's rules test for, and (for the news scorer) the ids of the
+//! calibration's unigrams, folded into one table so that a word costs one
+//! hash lookup however many of those roles it plays.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -173,6 +175,46 @@ const NEGATIONS: &[&str] = &[
     "despite",
 ];
 
+/// Marks for the words VADER's rules name ("no", "but", "least", ...), so
+/// that the rules test a bit of the word's [`WordInfo`] instead of comparing
+/// strings. Each mark is set on exactly the word(s) its name says.
+pub mod mark {
+    pub const NO: u16 = 1 << 0;
+    pub const OR_NOR: u16 = 1 << 1;
+    pub const NEVER: u16 = 1 << 2;
+    pub const SO_THIS: u16 = 1 << 3;
+    pub const WITHOUT: u16 = 1 << 4;
+    pub const DOUBT: u16 = 1 << 5;
+    pub const LEAST: u16 = 1 << 6;
+    pub const AT: u16 = 1 << 7;
+    pub const VERY: u16 = 1 << 8;
+    pub const BUT: u16 = 1 << 9;
+    pub const KIND: u16 = 1 << 10;
+    pub const OF: u16 = 1 << 11;
+    /// Any word of a special-case phrase or two-word dampener
+    /// (`vader::SPECIAL_CASES`, `vader::BIGRAM_DAMPENERS`): a phrase can
+    /// only match where every word has this mark.
+    pub const IDIOM: u16 = 1 << 12;
+}
+
+/// The words each mark is set on.
+const RULE_WORDS: &[(&str, u16)] = &[
+    ("no", mark::NO),
+    ("or", mark::OR_NOR),
+    ("nor", mark::OR_NOR),
+    ("never", mark::NEVER),
+    ("so", mark::SO_THIS),
+    ("this", mark::SO_THIS),
+    ("without", mark::WITHOUT),
+    ("doubt", mark::DOUBT),
+    ("least", mark::LEAST),
+    ("at", mark::AT),
+    ("very", mark::VERY),
+    ("but", mark::BUT),
+    ("kind", mark::KIND),
+    ("of", mark::OF),
+];
+
 /// What the scorer needs to know about one lower-cased word.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct WordInfo {
@@ -182,6 +224,18 @@ pub struct WordInfo {
     pub booster: f64,
     /// Whether the word is one of the listed negations.
     pub negation: bool,
+    /// The [`mark`]s of the word.
+    pub marks: u16,
+    /// The word's id among the news calibration's unigrams, if it is one
+    /// (see [`Lexicon::with_unigrams`]).
+    pub unigram: Option<u32>,
+}
+
+impl WordInfo {
+    #[inline]
+    pub fn has(&self, mark: u16) -> bool {
+        self.marks & mark != 0
+    }
 }
 
 /// FxHash (the rustc hasher): the table is fixed after loading and lookups
@@ -237,6 +291,8 @@ pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 pub struct Lexicon {
     words: FxMap<Box<str>, WordInfo>,
     entries: usize,
+    /// Whether some words carry a calibration unigram id.
+    unigrams: bool,
     sha256: String,
 }
 
@@ -301,9 +357,16 @@ impl Lexicon {
         for &word in NEGATIONS {
             words.entry(word.into()).or_default().negation = true;
         }
+        for &(word, mark) in RULE_WORDS {
+            words.entry(word.into()).or_default().marks |= mark;
+        }
+        for word in crate::vader::idiom_words() {
+            words.entry(word.into()).or_default().marks |= mark::IDIOM;
+        }
         Lexicon {
             words,
             entries: count,
+            unigrams: false,
             sha256: sha256.to_owned(),
         }
     }
@@ -319,6 +382,26 @@ impl Lexicon {
             lexicon.words.entry(word.into()).or_default().valence = Some(valence);
         }
         lexicon
+    }
+
+    /// This lexicon with the news calibration's unigrams numbered in the
+    /// order given, so that VADER's one lookup per word also finds the
+    /// word's unigram id. Words that are not VADER words get an entry with
+    /// no valence, which VADER treats as it treats an unknown word.
+    pub fn with_unigrams<'a>(&self, unigrams: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut lexicon = self.clone();
+        for (id, word) in unigrams.into_iter().enumerate() {
+            let id = u32::try_from(id).unwrap_or(u32::MAX);
+            lexicon.words.entry(word.into()).or_default().unigram = Some(id);
+            lexicon.unigrams = true;
+        }
+        lexicon
+    }
+
+    /// Whether [`Lexicon::with_unigrams`] numbered any words.
+    #[inline]
+    pub fn has_unigrams(&self) -> bool {
+        self.unigrams
     }
 
     /// What the scorer knows about `lower` (a lower-cased word).

@@ -98,7 +98,8 @@ pub struct EntityTone {
 #[derive(Debug, Default)]
 pub struct Scratch {
     vader: vader::Scratch,
-    unigrams: news_calibration::UnigramScratch,
+    /// The calibration's buffer of unigrams already counted.
+    seen: Vec<u32>,
 }
 
 /// VADER plus the news calibration.
@@ -113,7 +114,12 @@ pub struct Analyzer {
 
 impl Analyzer {
     pub fn new(vader: Vader, calibration: Calibration) -> Self {
-        let news = Vader::new(vader.lexicon().with_valences(calibration.valences()));
+        let news = Vader::new(
+            vader
+                .lexicon()
+                .with_valences(calibration.valences())
+                .with_unigrams(calibration.unigram_words()),
+        );
         Analyzer {
             vader,
             news,
@@ -163,9 +169,9 @@ impl Analyzer {
         if polarity.words == 0 {
             return Sentiment::default();
         }
-        let rating = self
-            .calibration
-            .rating(text, &polarity, &mut scratch.unigrams);
+        let rating =
+            self.calibration
+                .rating(&polarity, scratch.vader.unigrams(), &mut scratch.seen);
         aggregate::sentence(self.calibration.score(rating), &polarity)
     }
 

@@ -61,7 +61,8 @@ const NEUTRAL_WORDS: f64 = 20.0;
 pub struct Calibration {
     intercept: f64,
     dense: [f64; 6],
-    words: FxMap<Box<str>, WordWeight>,
+    /// The unigrams, their position being their id.
+    words: Vec<(Box<str>, WordWeight)>,
     /// Weight of [`UnigramScratch`]'s shift: +1 when a bad quantity falls,
     /// -1 when it rises.
     shift: f64,
@@ -75,37 +76,25 @@ const BAD: u8 = 1;
 const DOWN: u8 = 2;
 const UP: u8 = 4;
 
-/// A word's weight, and a number of its own so that a sentence's words can
-/// be counted once without comparing strings.
-#[derive(Clone, Copy, Debug)]
+/// A unigram's weight and shift classes.
+#[derive(Clone, Copy, Debug, Default)]
 struct WordWeight {
-    id: u32,
     weight: f64,
     /// [`BAD`], [`DOWN`], [`UP`] or a mix; 0 for most words.
     class: u8,
 }
 
-/// `word`'s entry, made with the next id (and no weight or class yet) when
-/// the file names it for the first time.
-fn word_entry<'a>(words: &'a mut FxMap<Box<str>, WordWeight>, word: &str) -> &'a mut WordWeight {
-    let id = u32::try_from(words.len()).unwrap_or(u32::MAX);
-    words.entry(word.into()).or_insert(WordWeight {
-        id,
-        weight: 0.0,
-        class: 0,
-    })
-}
-
-/// Buffers reused from one sentence to the next: scoring millions of
-/// sentences should not allocate for each.
-#[derive(Clone, Debug, Default)]
-pub struct UnigramScratch {
-    /// The sentence's word characters, lower-cased, words run together.
-    lower: String,
-    /// Where each word lies in `lower`, and its length in characters.
-    words: Vec<(usize, usize, usize)>,
-    /// Ids of the words already counted.
-    seen: Vec<u32>,
+/// `word`'s entry, numbered in the order the file first names it.
+fn word_entry<'a>(
+    ids: &mut FxMap<Box<str>, usize>,
+    words: &'a mut Vec<(Box<str>, WordWeight)>,
+    word: &str,
+) -> &'a mut WordWeight {
+    let id = *ids.entry(word.into()).or_insert_with(|| {
+        words.push((word.into(), WordWeight::default()));
+        words.len() - 1
+    });
+    &mut words[id].1
 }
 
 impl Calibration {
@@ -129,7 +118,8 @@ impl Calibration {
         let bad = |line: usize, reason: String| Error::CalibrationFormat { line, reason };
         let mut intercept = None;
         let mut dense = [None; 6];
-        let mut words: FxMap<Box<str>, WordWeight> = FxMap::default();
+        let mut ids: FxMap<Box<str>, usize> = FxMap::default();
+        let mut words = Vec::new();
         let mut shift = 0.0;
         let mut valences = Vec::new();
         for (number, line) in text.lines().enumerate() {
@@ -154,7 +144,7 @@ impl Calibration {
             } else if name == "shift" {
                 shift = value;
             } else if let Some((class, word)) = class {
-                word_entry(&mut words, word).class |= class;
+                word_entry(&mut ids, &mut words, word).class |= class;
             } else if let Some(word) = name.strip_prefix("lexicon:") {
                 valences.push((word.into(), value));
             } else if let Some(feature) = name.strip_prefix("dense:") {
@@ -164,7 +154,7 @@ impl Calibration {
                     .ok_or_else(|| bad(number + 1, format!("unknown feature {feature:?}")))?;
                 dense[index] = Some(value);
             } else if let Some(word) = name.strip_prefix("word:") {
-                word_entry(&mut words, word).weight = value;
+                word_entry(&mut ids, &mut words, word).weight = value;
             } else {
                 return Err(bad(number + 1, format!("unknown entry {name:?}")));
             }
@@ -202,9 +192,17 @@ impl Calibration {
         self.words.len()
     }
 
+    /// The unigrams in id order, for [`crate::Lexicon::with_unigrams`]: the
+    /// news VADER's lexicon finds a word's id in the lookup it makes anyway.
+    pub fn unigram_words(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().map(|(word, _)| &**word)
+    }
+
     /// The predicted human rating (about -4..4) of a text with VADER
-    /// features `polarity` (from VADER with the news lexicon).
-    pub fn rating(&self, text: &str, polarity: &Polarity, scratch: &mut UnigramScratch) -> f64 {
+    /// features `polarity` and unigram ids `unigrams`, both from VADER with
+    /// the news lexicon numbered by [`Calibration::unigram_words`]
+    /// ([`crate::vader::Scratch::unigrams`]). `seen` is a buffer.
+    pub fn rating(&self, polarity: &Polarity, unigrams: &[u32], seen: &mut Vec<u32>) -> f64 {
         let norm = |x: f64| x / (x * x + ALPHA).sqrt();
         let features = [
             polarity.compound,
@@ -218,54 +216,24 @@ impl Calibration {
         for (c, x) in self.dense.iter().zip(features) {
             rating += c * x;
         }
-        rating + self.unigrams(text, scratch)
+        rating + self.unigram_sum(unigrams, seen)
     }
 
-    /// Sum of the weights of the distinct words of `text`, tokenised as the
-    /// trainer's scikit-learn `CountVectorizer` does: runs of two or more
-    /// word characters, lower-cased, each counted once; plus the shift term.
-    fn unigrams(&self, text: &str, scratch: &mut UnigramScratch) -> f64 {
-        let UnigramScratch { lower, words, seen } = scratch;
-        lower.clear();
-        words.clear();
+    /// Sum of the weights of the distinct unigrams, each counted once as
+    /// the trainer's binary features are; plus the shift term.
+    fn unigram_sum(&self, unigrams: &[u32], seen: &mut Vec<u32>) -> f64 {
         seen.clear();
-        // (start in `lower`, characters so far) of the word being read.
-        let mut word: Option<(usize, usize)> = None;
-        for c in text.chars() {
-            let word_char = if c.is_ascii() {
-                c.is_ascii_alphanumeric() || c == '_'
-            } else {
-                c.is_alphanumeric()
-            };
-            if word_char {
-                let (_, chars) = word.get_or_insert((lower.len(), 0));
-                *chars += 1;
-                if c.is_ascii() {
-                    lower.push(c.to_ascii_lowercase());
-                } else {
-                    lower.extend(c.to_lowercase());
-                }
-            } else if let Some((start, chars)) = word.take() {
-                words.push((start, lower.len(), chars));
-            }
-        }
-        if let Some((start, chars)) = word {
-            words.push((start, lower.len(), chars));
-        }
         let mut sum = 0.0;
         let mut classes = 0u8;
-        for &(start, end, chars) in words.iter() {
-            if chars < 2 {
+        for &id in unigrams {
+            let Some((_, w)) = self.words.get(id as usize) else {
                 continue;
-            }
-            if let Some(w) = self.words.get(&lower[start..end]) {
-                // Binary features: a repeated word counts once. Sentences
-                // are short, so a linear scan beats a set.
-                if !seen.contains(&w.id) {
-                    seen.push(w.id);
-                    sum += w.weight;
-                    classes |= w.class;
-                }
+            };
+            // Sentences are short, so a linear scan beats a set.
+            if !seen.contains(&id) {
+                seen.push(id);
+                sum += w.weight;
+                classes |= w.class;
             }
         }
         if classes & BAD != 0 {
@@ -302,8 +270,12 @@ mod tests {
         // The features the service feeds it: VADER with the news valences.
         let analyzer = Analyzer::embedded().unwrap();
         let vader = analyzer.news_vader();
-        let mut scratch = UnigramScratch::default();
-        let mut rate = |text: &str| calibration.rating(text, &vader.polarity(text), &mut scratch);
+        let mut scratch = crate::vader::Scratch::default();
+        let mut seen = Vec::new();
+        let mut rate = |text: &str| {
+            let polarity = vader.polarity_with(text, &mut scratch, None);
+            calibration.rating(&polarity, scratch.unigrams(), &mut seen)
+        };
         let good = rate("The new hospital is a wonderful success for the town.");
         let flat = rate("The council meets on Tuesday at the town hall.");
         let bad = rate("The attack killed twelve people and wounded dozens.");

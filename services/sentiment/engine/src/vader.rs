@@ -9,7 +9,7 @@
 //!   from a second lexicon; news copy has next to no emoji);
 //! - scores are not rounded (the reference rounds compound to 4 decimals).
 
-use crate::lexicon::{B_DECR, Lexicon, WordInfo};
+use crate::lexicon::{B_DECR, Lexicon, WordInfo, mark};
 
 /// Emphasis an ALL-CAPS word adds when the rest of the text is not in caps
 /// (the reference's `C_INCR`).
@@ -37,6 +37,15 @@ const SPECIAL_CASES: &[(&[&str], f64)] = &[
 /// Two-word dampeners (the multi-word entries of the reference's
 /// `BOOSTER_DICT`).
 const BIGRAM_DAMPENERS: &[[&str; 2]] = &[["just", "enough"], ["kind", "of"], ["sort", "of"]];
+
+/// Every word of [`SPECIAL_CASES`] and [`BIGRAM_DAMPENERS`]: the lexicon
+/// gives them [`mark::IDIOM`].
+pub(crate) fn idiom_words() -> impl Iterator<Item = &'static str> {
+    SPECIAL_CASES
+        .iter()
+        .flat_map(|(phrase, _)| phrase.iter().copied())
+        .chain(BIGRAM_DAMPENERS.iter().flatten().copied())
+}
 
 /// One whitespace-separated word of the text, as the reference sees it.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -89,6 +98,121 @@ fn is_py_space(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
+/// [`is_py_space`] for an ASCII byte: tab to carriage return, the
+/// information separators and space.
+#[inline]
+fn is_ascii_py_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | 0x1c..=0x1f | b' ')
+}
+
+/// The whitespace-separated tokens of `text` as `str.split()` finds them, as
+/// byte ranges. Bytes are tested directly; only non-ASCII characters are
+/// decoded (news copy is nearly all ASCII).
+fn for_each_token(text: &str, mut f: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    let mut start: Option<usize> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, width) = if b.is_ascii() {
+            (is_ascii_py_space(b), 1)
+        } else {
+            // `i` is a character boundary: only whole characters are skipped.
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (is_py_space(c), c.len_utf8())
+        };
+        if space {
+            if let Some(s) = start.take() {
+                f(s, i);
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+        i += width;
+    }
+    if let Some(s) = start {
+        f(s, bytes.len());
+    }
+}
+
+/// `token` without leading and trailing ASCII punctuation (the reference's
+/// `strip(string.punctuation)`), as a byte range of `token`. ASCII bytes
+/// never occur inside a multi-byte character, so the range falls on
+/// character boundaries.
+#[inline]
+fn strip_punctuation(token: &str) -> (usize, usize) {
+    let bytes = token.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_punctuation())
+        .unwrap_or(bytes.len());
+    let end = bytes[start..]
+        .iter()
+        .rposition(|b| !b.is_ascii_punctuation())
+        .map_or(start, |last| start + last + 1);
+    (start, end)
+}
+
+/// Byte classes, OR-ed over a word in one pass ([`byte_classes`]) so that
+/// the per-word tests (case, punctuation, apostrophe, ASCII) read bits.
+const LOWER: u8 = 1;
+const UPPER: u8 = 1 << 1;
+const DIGIT: u8 = 1 << 2;
+const UNDERSCORE: u8 = 1 << 3;
+const APOSTROPHE: u8 = 1 << 4;
+/// ASCII punctuation other than `_` and `'`.
+const OTHER_PUNCTUATION: u8 = 1 << 5;
+/// Any other ASCII byte (control characters).
+const OTHER_ASCII: u8 = 1 << 6;
+const NON_ASCII: u8 = 1 << 7;
+const ALPHANUMERIC: u8 = LOWER | UPPER | DIGIT;
+/// What `strip(string.punctuation)` strips.
+const PUNCTUATION: u8 = UNDERSCORE | APOSTROPHE | OTHER_PUNCTUATION;
+
+const BYTE_CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_lowercase() {
+            LOWER
+        } else if byte.is_ascii_uppercase() {
+            UPPER
+        } else if byte.is_ascii_digit() {
+            DIGIT
+        } else if byte == b'_' {
+            UNDERSCORE
+        } else if byte == b'\'' {
+            APOSTROPHE
+        } else if byte.is_ascii_punctuation() {
+            OTHER_PUNCTUATION
+        } else if byte.is_ascii() {
+            OTHER_ASCII
+        } else {
+            NON_ASCII
+        };
+        b += 1;
+    }
+    table
+};
+
+/// The classes of the bytes of `word`, OR-ed.
+#[inline]
+fn byte_classes(word: &str) -> u8 {
+    word.bytes()
+        .fold(0, |classes, b| classes | BYTE_CLASSES[usize::from(b)])
+}
+
+/// A word character of the unigram tokeniser (`\w` in Python's `re`).
+#[inline]
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric() || c == '_'
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
 /// Python's `str.isupper()`: at least one cased character, none lower case.
 #[inline]
 fn is_upper(word: &str) -> bool {
@@ -119,6 +243,8 @@ struct Word {
     lower_start: usize,
     lower_end: usize,
     upper: bool,
+    /// The reference's `negated([word])`: a listed negation or "n't".
+    negated: bool,
     info: WordInfo,
 }
 
@@ -129,6 +255,22 @@ pub struct Scratch {
     words: Vec<Word>,
     lower: String,
     sentiments: Vec<f64>,
+    /// The calibration unigram ids of the text's words, repeats included,
+    /// when the lexicon numbers unigrams.
+    unigrams: Vec<u32>,
+    /// A token lower-cased whole, for the unigram runs of tokens with
+    /// punctuation inside.
+    token: String,
+}
+
+impl Scratch {
+    /// The calibration unigram ids found by the last scoring, in text
+    /// order, repeats included: the lexicon's [`Lexicon::with_unigrams`]
+    /// words among the text's runs of two or more word characters,
+    /// lower-cased (scikit-learn's default `CountVectorizer` tokens).
+    pub fn unigrams(&self) -> &[u32] {
+        &self.unigrams
+    }
 }
 
 /// The words of one text, lower-cased once.
@@ -154,6 +296,12 @@ impl Words<'_> {
         self.lower(i) == word
     }
 
+    /// Whether word `i` is a word with `mark` (see [`mark`]).
+    #[inline]
+    fn has(&self, i: usize, mark: u16) -> bool {
+        self.words[i].info.has(mark)
+    }
+
     #[inline]
     fn in_lexicon(&self, i: usize) -> bool {
         self.words[i].info.valence.is_some()
@@ -162,7 +310,7 @@ impl Words<'_> {
     /// The reference's `negated([word])`.
     #[inline]
     fn negated(&self, i: usize) -> bool {
-        self.words[i].info.negation || self.lower(i).contains("n't")
+        self.words[i].negated
     }
 
     /// Whether the words from `from` spell `phrase`.
@@ -209,6 +357,7 @@ impl Vader {
             words,
             lower,
             sentiments,
+            ..
         } = scratch;
         let words = Words {
             words,
@@ -225,7 +374,9 @@ impl Vader {
         sentiments.clear();
         for i in 0..n {
             let info = words.words[i].info;
-            if info.booster != 0.0 || (i + 1 < n && words.is(i, "kind") && words.is(i + 1, "of")) {
+            if info.booster != 0.0
+                || (i + 1 < n && words.has(i, mark::KIND) && words.has(i + 1, mark::OF))
+            {
                 // Modifiers carry no valence of their own.
                 sentiments.push(0.0);
                 continue;
@@ -252,40 +403,106 @@ impl Vader {
     }
 
     /// Splits `text` on whitespace, strips punctuation as the reference does
-    /// and looks every word up once.
+    /// and looks every word up once; with a lexicon that numbers unigrams,
+    /// also collects the text's unigram ids.
     fn split(&self, text: &str, scratch: &mut Scratch) {
         scratch.words.clear();
         scratch.lower.clear();
-        let base = text.as_ptr() as usize;
-        for token in text.split(is_py_space).filter(|t| !t.is_empty()) {
-            let stripped = token.trim_matches(|c: char| c.is_ascii_punctuation());
+        scratch.unigrams.clear();
+        let unigrams = self.lexicon.has_unigrams();
+        for_each_token(text, |token_start, token_end| {
+            let token = &text[token_start..token_end];
+            let token_classes = byte_classes(token);
+            let ascii = token_classes & NON_ASCII == 0;
+            // Most tokens have no punctuation to strip.
+            let (strip_start, strip_end, stripped_classes) = if token_classes & PUNCTUATION == 0 {
+                (0, token.len(), token_classes)
+            } else {
+                let (from, to) = strip_punctuation(token);
+                (from, to, byte_classes(&token[from..to]))
+            };
+            let stripped = &token[strip_start..strip_end];
             // Two characters or fewer left: likely an emoticon, kept whole.
-            let short = if stripped.is_ascii() {
+            let short = if ascii {
                 stripped.len() <= 2
             } else {
                 stripped.chars().nth(2).is_none()
             };
-            let word = if short { token } else { stripped };
-            let start = word.as_ptr() as usize - base;
+            let (start, word, classes) = if short {
+                (token_start, token, token_classes)
+            } else {
+                (token_start + strip_start, stripped, stripped_classes)
+            };
             let lower_start = scratch.lower.len();
-            if word.is_ascii() {
-                scratch
-                    .lower
-                    .extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            if ascii {
+                scratch.lower.push_str(word);
+                if classes & UPPER != 0 {
+                    scratch.lower[lower_start..].make_ascii_lowercase();
+                }
             } else {
                 scratch.lower.push_str(&word.to_lowercase());
             }
-            let lower_end = scratch.lower.len();
-            let info = self.lexicon.get(&scratch.lower[lower_start..lower_end]);
+            let lower = &scratch.lower[lower_start..];
+            let info = self.lexicon.get(lower);
+            // Lower-casing makes no apostrophe: without one in the word,
+            // there is no "n't".
+            let negated = info.negation || (classes & APOSTROPHE != 0 && lower.contains("n't"));
+            if unigrams {
+                // A word of ASCII letters and digits, with no underscore in
+                // the stripped punctuation, is the token's one run of word
+                // characters: the lookup just made was the unigram's.
+                if ascii && classes & !ALPHANUMERIC == 0 && token_classes & UNDERSCORE == 0 {
+                    if word.len() >= 2 {
+                        scratch.unigrams.extend(info.unigram);
+                    }
+                } else {
+                    self.token_unigrams(token, &mut scratch.token, &mut scratch.unigrams);
+                }
+            }
+            let upper = if ascii {
+                // Punctuation has no case, so the classes decide.
+                classes & UPPER != 0 && classes & LOWER == 0
+            } else {
+                is_upper(word)
+            };
             scratch.words.push(Word {
                 start,
                 end: start + word.len(),
                 lower_start,
-                lower_end,
-                upper: is_upper(word),
+                lower_end: scratch.lower.len(),
+                upper,
+                negated,
                 info,
             });
+        });
+    }
+
+    /// The unigram ids of the runs of two or more word characters in
+    /// `token`, lower-cased.
+    fn token_unigrams(&self, token: &str, lower: &mut String, out: &mut Vec<u32>) {
+        lower.clear();
+        if token.is_ascii() {
+            lower.push_str(token);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.push_str(&token.to_lowercase());
         }
+        let mut run: Option<(usize, usize)> = None;
+        let mut flush = |run: Option<(usize, usize)>, end: usize| {
+            if let Some((start, chars)) = run
+                && chars >= 2
+            {
+                out.extend(self.lexicon.get(&lower[start..end]).unigram);
+            }
+        };
+        for (i, c) in lower.char_indices() {
+            if is_word_char(c) {
+                run.get_or_insert((i, 0)).1 += 1;
+            } else {
+                flush(run.take(), i);
+            }
+        }
+        flush(run, lower.len());
     }
 
     /// The reference's `sentiment_valence` for word `i`.
@@ -296,12 +513,12 @@ impl Vader {
         let n = words.len();
         let mut valence = base;
         // "no" right before a lexicon word negates it instead of counting.
-        if words.is(i, "no") && i + 1 < n && words.in_lexicon(i + 1) {
+        if words.has(i, mark::NO) && i + 1 < n && words.in_lexicon(i + 1) {
             valence = 0.0;
         }
-        if (i > 0 && words.is(i - 1, "no"))
-            || (i > 1 && words.is(i - 2, "no"))
-            || (i > 2 && words.is(i - 3, "no") && matches!(words.lower(i - 1), "or" | "nor"))
+        if (i > 0 && words.has(i - 1, mark::NO))
+            || (i > 1 && words.has(i - 2, mark::NO))
+            || (i > 2 && words.has(i - 3, mark::NO) && words.has(i - 1, mark::OR_NOR))
         {
             valence = base * N_SCALAR;
         }
@@ -346,7 +563,7 @@ fn scalar_inc_dec(word: &Word, valence: f64, cap_diff: bool) -> f64 {
 
 /// The reference's `_negation_check` for the word `start_i + 1` before `i`.
 fn negation_check(valence: f64, words: &Words<'_>, start_i: usize, i: usize) -> f64 {
-    let so_or_this = |k: usize| matches!(words.lower(k), "so" | "this");
+    let so_or_this = |k: usize| words.has(k, mark::SO_THIS);
     match start_i {
         0 => {
             if words.negated(i - 1) {
@@ -354,9 +571,9 @@ fn negation_check(valence: f64, words: &Words<'_>, start_i: usize, i: usize) -> 
             }
         }
         1 => {
-            if words.is(i - 2, "never") && so_or_this(i - 1) {
+            if words.has(i - 2, mark::NEVER) && so_or_this(i - 1) {
                 return valence * 1.25;
-            } else if words.is(i - 2, "without") && words.is(i - 1, "doubt") {
+            } else if words.has(i - 2, mark::WITHOUT) && words.has(i - 1, mark::DOUBT) {
                 return valence;
             } else if words.negated(i - 2) {
                 return valence * N_SCALAR;
@@ -366,10 +583,10 @@ fn negation_check(valence: f64, words: &Words<'_>, start_i: usize, i: usize) -> 
             // The reference's condition reads `never and (so or this) or (so
             // or this one word back)`; Python's precedence makes the second
             // part stand alone, and so it does here.
-            if (words.is(i - 3, "never") && so_or_this(i - 2)) || so_or_this(i - 1) {
+            if (words.has(i - 3, mark::NEVER) && so_or_this(i - 2)) || so_or_this(i - 1) {
                 return valence * 1.25;
-            } else if words.is(i - 3, "without")
-                && (words.is(i - 2, "doubt") || words.is(i - 1, "doubt"))
+            } else if words.has(i - 3, mark::WITHOUT)
+                && (words.has(i - 2, mark::DOUBT) || words.has(i - 1, mark::DOUBT))
             {
                 return valence;
             } else if words.negated(i - 3) {
@@ -382,6 +599,12 @@ fn negation_check(valence: f64, words: &Words<'_>, start_i: usize, i: usize) -> 
 
 /// The reference's `_special_idioms_check` (called with `i >= 3`).
 fn special_idioms(mut valence: f64, words: &Words<'_>, i: usize) -> f64 {
+    // Every window below lies in i-3..=i+2, and a phrase matches only where
+    // all its words are idiom words: most words need no string compares.
+    let last = (i + 2).min(words.len() - 1);
+    if !(i - 3..=last).any(|k| words.has(k, mark::IDIOM)) {
+        return valence;
+    }
     // The reference tries these windows in this order and takes the first
     // that is a special case: (i-1, i), (i-2..=i), (i-2, i-1), (i-3..=i-1),
     // (i-3, i-2).
@@ -419,11 +642,11 @@ fn special_idioms(mut valence: f64, words: &Words<'_>, i: usize) -> f64 {
 /// The reference's `_least_check`: "least good" negates, "at least" and
 /// "very least" do not.
 fn least_check(valence: f64, words: &Words<'_>, i: usize) -> f64 {
-    if i > 1 && !words.in_lexicon(i - 1) && words.is(i - 1, "least") {
-        if !words.is(i - 2, "at") && !words.is(i - 2, "very") {
+    if i > 1 && !words.in_lexicon(i - 1) && words.has(i - 1, mark::LEAST) {
+        if !words.has(i - 2, mark::AT) && !words.has(i - 2, mark::VERY) {
             return valence * N_SCALAR;
         }
-    } else if i > 0 && !words.in_lexicon(i - 1) && words.is(i - 1, "least") {
+    } else if i > 0 && !words.in_lexicon(i - 1) && words.has(i - 1, mark::LEAST) {
         return valence * N_SCALAR;
     }
     valence
@@ -438,7 +661,7 @@ fn least_check(valence: f64, words: &Words<'_>, i: usize) -> f64 {
 /// ratings were fitted with that behaviour, and parity needs it, so it is
 /// reproduced here. Zeros are skipped: scaling 0 changes nothing.
 fn but_check(words: &Words<'_>, sentiments: &mut [f64]) {
-    let Some(bi) = (0..words.len()).find(|&i| words.is(i, "but")) else {
+    let Some(bi) = (0..words.len()).find(|&i| words.has(i, mark::BUT)) else {
         return;
     };
     for k in 0..sentiments.len() {
@@ -574,6 +797,54 @@ mod tests {
     fn empty_and_whitespace_text_is_neutral() {
         assert_eq!(Vader::default().polarity(""), Polarity::default());
         assert_eq!(compound(" \n\t "), 0.0);
+    }
+
+    /// The unigrams as the trainer's scikit-learn tokeniser finds them:
+    /// runs of two or more word characters in the lower-cased text.
+    fn reference_unigrams(lexicon: &Lexicon, text: &str) -> Vec<u32> {
+        let lower = text.to_lowercase();
+        let mut ids = Vec::new();
+        for run in lower.split(|c: char| !is_word_char(c)) {
+            if run.chars().count() >= 2 {
+                ids.extend(lexicon.get(run).unigram);
+            }
+        }
+        ids
+    }
+
+    #[test]
+    fn unigrams_found_while_splitting_are_the_tokenisers() {
+        let analyzer = crate::Analyzer::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let vader = analyzer.news_vader();
+        let reference = include_str!("../../../../tools/vader_parity/reference.tsv");
+        let crafted = [
+            "_bad_ (_good) x_y hard-won U.S. it's 12 ab a (ab) 'tis ok.",
+            "ÇA VA? Café-owners' shares fell... ΟΔΟΣ \u{1c}war\u{a0}peace",
+            "Shares of Apple Inc. fell 2% in early trading on Tuesday.",
+        ];
+        let texts = reference
+            .lines()
+            .filter_map(|line| line.rsplit_once('\t').map(|(text, _)| text))
+            .chain(crafted);
+        let mut scratch = Scratch::default();
+        let mut checked = 0;
+        for text in texts {
+            vader.polarity_with(text, &mut scratch, None);
+            assert_eq!(
+                scratch.unigrams(),
+                reference_unigrams(vader.lexicon(), text),
+                "{text}"
+            );
+            checked += usize::from(!scratch.unigrams().is_empty());
+        }
+        assert!(checked > 3_000, "only {checked} texts had unigrams");
+    }
+
+    #[test]
+    fn plain_vader_collects_no_unigrams() {
+        let mut scratch = Scratch::default();
+        Vader::default().polarity_with("Shares fell sharply.", &mut scratch, None);
+        assert!(scratch.unigrams().is_empty());
     }
 
     #[test]
