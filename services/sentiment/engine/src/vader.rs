@@ -313,6 +313,13 @@ impl Words<'_> {
         self.words[i].negated
     }
 
+    /// Whether the `len` words from `from` are all idiom words, the only
+    /// words [`SPECIAL_CASES`] and [`BIGRAM_DAMPENERS`] are made of: a
+    /// bit test that spares most windows the string compares.
+    fn idiom_window(&self, from: usize, len: usize) -> bool {
+        from + len <= self.len() && (from..from + len).all(|k| self.has(k, mark::IDIOM))
+    }
+
     /// Whether the words from `from` spell `phrase`.
     fn spells(&self, from: usize, phrase: &[&str]) -> bool {
         from + phrase.len() <= self.len()
@@ -599,17 +606,14 @@ fn negation_check(valence: f64, words: &Words<'_>, start_i: usize, i: usize) -> 
 
 /// The reference's `_special_idioms_check` (called with `i >= 3`).
 fn special_idioms(mut valence: f64, words: &Words<'_>, i: usize) -> f64 {
-    // Every window below lies in i-3..=i+2, and a phrase matches only where
-    // all its words are idiom words: most words need no string compares.
-    let last = (i + 2).min(words.len() - 1);
-    if !(i - 3..=last).any(|k| words.has(k, mark::IDIOM)) {
-        return valence;
-    }
     // The reference tries these windows in this order and takes the first
     // that is a special case: (i-1, i), (i-2..=i), (i-2, i-1), (i-3..=i-1),
     // (i-3, i-2).
     let windows: [(usize, usize); 5] = [(i - 1, 2), (i - 2, 3), (i - 2, 2), (i - 3, 3), (i - 3, 2)];
     'windows: for (from, len) in windows {
+        if !words.idiom_window(from, len) {
+            continue;
+        }
         for &(phrase, value) in SPECIAL_CASES {
             if phrase.len() == len && words.spells(from, phrase) {
                 valence = value;
@@ -620,7 +624,7 @@ fn special_idioms(mut valence: f64, words: &Words<'_>, i: usize) -> f64 {
     // Phrases starting at the word override whatever came before.
     let n = words.len();
     for len in [2, 3] {
-        if n > i + len - 1 {
+        if n > i + len - 1 && words.idiom_window(i, len) {
             for &(phrase, value) in SPECIAL_CASES {
                 if phrase.len() == len && words.spells(i, phrase) {
                     valence = value;
@@ -632,7 +636,7 @@ fn special_idioms(mut valence: f64, words: &Words<'_>, i: usize) -> f64 {
     // checks (i-3..=i-1), (i-3, i-2) and (i-2, i-1); only two-word
     // dampeners exist, so the three-word window never matches.
     for from in [i - 3, i - 2] {
-        if BIGRAM_DAMPENERS.iter().any(|p| words.spells(from, p)) {
+        if words.idiom_window(from, 2) && BIGRAM_DAMPENERS.iter().any(|p| words.spells(from, p)) {
             valence += B_DECR;
         }
     }
