@@ -179,26 +179,26 @@ const NEGATIONS: &[&str] = &[
 /// that the rules test a bit of the word's [`WordInfo`] instead of comparing
 /// strings. Each mark is set on exactly the word(s) its name says.
 pub mod mark {
-    pub const NO: u16 = 1 << 0;
-    pub const OR_NOR: u16 = 1 << 1;
-    pub const NEVER: u16 = 1 << 2;
-    pub const SO_THIS: u16 = 1 << 3;
-    pub const WITHOUT: u16 = 1 << 4;
-    pub const DOUBT: u16 = 1 << 5;
-    pub const LEAST: u16 = 1 << 6;
-    pub const AT: u16 = 1 << 7;
-    pub const VERY: u16 = 1 << 8;
-    pub const BUT: u16 = 1 << 9;
-    pub const KIND: u16 = 1 << 10;
-    pub const OF: u16 = 1 << 11;
+    pub const NO: u32 = 1 << 0;
+    pub const OR_NOR: u32 = 1 << 1;
+    pub const NEVER: u32 = 1 << 2;
+    pub const SO_THIS: u32 = 1 << 3;
+    pub const WITHOUT: u32 = 1 << 4;
+    pub const DOUBT: u32 = 1 << 5;
+    pub const LEAST: u32 = 1 << 6;
+    pub const AT: u32 = 1 << 7;
+    pub const VERY: u32 = 1 << 8;
+    pub const BUT: u32 = 1 << 9;
+    pub const KIND: u32 = 1 << 10;
+    pub const OF: u32 = 1 << 11;
     /// Any word of a special-case phrase or two-word dampener
     /// (`vader::SPECIAL_CASES`, `vader::BIGRAM_DAMPENERS`): a phrase can
     /// only match where every word has this mark.
-    pub const IDIOM: u16 = 1 << 12;
+    pub const IDIOM: u32 = 1 << 12;
 }
 
 /// The words each mark is set on.
-const RULE_WORDS: &[(&str, u16)] = &[
+const RULE_WORDS: &[(&str, u32)] = &[
     ("no", mark::NO),
     ("or", mark::OR_NOR),
     ("nor", mark::OR_NOR),
@@ -215,26 +215,77 @@ const RULE_WORDS: &[(&str, u16)] = &[
     ("of", mark::OF),
 ];
 
-/// What the scorer needs to know about one lower-cased word.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+/// Bits of [`WordInfo`] beside the [`mark`]s.
+const IN_LEXICON: u32 = 1 << 24;
+const NEGATION: u32 = 1 << 25;
+const BOOSTER: u32 = 1 << 26;
+const DAMPENER: u32 = 1 << 27;
+/// [`WordInfo`]'s `unigram` for a word that is not a unigram.
+const NO_UNIGRAM: u32 = u32::MAX;
+
+/// What the scorer needs to know about one lower-cased word: 16 bytes, so
+/// that the table's entries stay small (it is read once per word).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct WordInfo {
-    /// Lexicon valence, if the word is in the lexicon.
-    pub valence: Option<f64>,
-    /// Booster (> 0) or dampener (< 0) increment; 0 for other words.
-    pub booster: f64,
-    /// Whether the word is one of the listed negations.
-    pub negation: bool,
-    /// The [`mark`]s of the word.
-    pub marks: u16,
-    /// The word's id among the news calibration's unigrams, if it is one
-    /// (see [`Lexicon::with_unigrams`]).
-    pub unigram: Option<u32>,
+    /// Lexicon valence; meaningful with [`IN_LEXICON`].
+    valence: f64,
+    /// The word's id among the news calibration's unigrams, or
+    /// [`NO_UNIGRAM`] (see [`Lexicon::with_unigrams`]).
+    unigram: u32,
+    /// [`mark`]s, [`IN_LEXICON`], [`NEGATION`], [`BOOSTER`], [`DAMPENER`].
+    bits: u32,
+}
+
+impl Default for WordInfo {
+    fn default() -> Self {
+        WordInfo {
+            valence: 0.0,
+            unigram: NO_UNIGRAM,
+            bits: 0,
+        }
+    }
 }
 
 impl WordInfo {
+    /// Lexicon valence, if the word is in the lexicon.
     #[inline]
-    pub fn has(&self, mark: u16) -> bool {
-        self.marks & mark != 0
+    pub fn valence(&self) -> Option<f64> {
+        (self.bits & IN_LEXICON != 0).then_some(self.valence)
+    }
+
+    /// Booster (> 0) or dampener (< 0) increment; 0 for other words.
+    #[inline]
+    pub fn booster(&self) -> f64 {
+        if self.bits & BOOSTER != 0 {
+            B_INCR
+        } else if self.bits & DAMPENER != 0 {
+            B_DECR
+        } else {
+            0.0
+        }
+    }
+
+    /// Whether the word is one of the listed negations.
+    #[inline]
+    pub fn negation(&self) -> bool {
+        self.bits & NEGATION != 0
+    }
+
+    /// Whether the word has `mark` (one of [`mark`]).
+    #[inline]
+    pub fn has(&self, mark: u32) -> bool {
+        self.bits & mark != 0
+    }
+
+    /// The word's id among the news calibration's unigrams, if it is one.
+    #[inline]
+    pub fn unigram(&self) -> Option<u32> {
+        (self.unigram != NO_UNIGRAM).then_some(self.unigram)
+    }
+
+    fn set_valence(&mut self, valence: f64) {
+        self.valence = valence;
+        self.bits |= IN_LEXICON;
     }
 }
 
@@ -349,19 +400,23 @@ impl Lexicon {
         words.reserve(count + BOOSTERS.len() + NEGATIONS.len());
         for (word, valence) in entries {
             // Later lines win, as in the reference's dict.
-            words.entry(word.into_boxed_str()).or_default().valence = Some(valence);
+            words
+                .entry(word.into_boxed_str())
+                .or_default()
+                .set_valence(valence);
         }
         for &(word, booster) in BOOSTERS {
-            words.entry(word.into()).or_default().booster = booster;
+            words.entry(word.into()).or_default().bits |=
+                if booster > 0.0 { BOOSTER } else { DAMPENER };
         }
         for &word in NEGATIONS {
-            words.entry(word.into()).or_default().negation = true;
+            words.entry(word.into()).or_default().bits |= NEGATION;
         }
         for &(word, mark) in RULE_WORDS {
-            words.entry(word.into()).or_default().marks |= mark;
+            words.entry(word.into()).or_default().bits |= mark;
         }
         for word in crate::vader::idiom_words() {
-            words.entry(word.into()).or_default().marks |= mark::IDIOM;
+            words.entry(word.into()).or_default().bits |= mark::IDIOM;
         }
         Lexicon {
             words,
@@ -379,7 +434,11 @@ impl Lexicon {
     pub fn with_valences<'a>(&self, valences: impl IntoIterator<Item = (&'a str, f64)>) -> Self {
         let mut lexicon = self.clone();
         for (word, valence) in valences {
-            lexicon.words.entry(word.into()).or_default().valence = Some(valence);
+            lexicon
+                .words
+                .entry(word.into())
+                .or_default()
+                .set_valence(valence);
         }
         lexicon
     }
@@ -392,7 +451,7 @@ impl Lexicon {
         let mut lexicon = self.clone();
         for (id, word) in unigrams.into_iter().enumerate() {
             let id = u32::try_from(id).unwrap_or(u32::MAX);
-            lexicon.words.entry(word.into()).or_default().unigram = Some(id);
+            lexicon.words.entry(word.into()).or_default().unigram = id;
             lexicon.unigrams = true;
         }
         lexicon
@@ -413,7 +472,7 @@ impl Lexicon {
     /// The lexicon valence of `lower`, if it has one.
     #[inline]
     pub fn valence(&self, lower: &str) -> Option<f64> {
-        self.words.get(lower).and_then(|info| info.valence)
+        self.words.get(lower).and_then(|info| info.valence())
     }
 
     /// Number of lexicon lines read.
@@ -452,8 +511,10 @@ mod tests {
             "1ec9c6e9ee19aade328f8beb393a6afa71a5bb3acf7d3cc22d4ef568df374bf5"
         );
         assert_eq!(lexicon.valence("good"), Some(1.9));
-        assert_eq!(lexicon.get("very").booster, B_INCR);
-        assert!(lexicon.get("never").negation);
+        assert_eq!(lexicon.get("very").booster(), B_INCR);
+        assert_eq!(lexicon.get("barely").booster(), B_DECR);
+        assert!(lexicon.get("never").negation());
+        assert!(lexicon.get("but").has(mark::BUT) && !lexicon.get("butter").has(mark::BUT));
         assert_eq!(lexicon.get("qwertyuiop"), WordInfo::default());
     }
 
@@ -463,7 +524,7 @@ mod tests {
         let news = lexicon.with_valences([("security", 0.0), ("fell", -1.0)]);
         assert_eq!(news.valence("security"), Some(0.0));
         assert_eq!(news.valence("fell"), Some(-1.0));
-        assert_eq!(news.get("very").booster, B_INCR);
+        assert_eq!(news.get("very").booster(), B_INCR);
         assert_eq!(lexicon.valence("security"), Some(1.4));
         assert_eq!(lexicon.valence("fell"), None);
     }

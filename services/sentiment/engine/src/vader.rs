@@ -298,13 +298,13 @@ impl Words<'_> {
 
     /// Whether word `i` is a word with `mark` (see [`mark`]).
     #[inline]
-    fn has(&self, i: usize, mark: u16) -> bool {
+    fn has(&self, i: usize, mark: u32) -> bool {
         self.words[i].info.has(mark)
     }
 
     #[inline]
     fn in_lexicon(&self, i: usize) -> bool {
-        self.words[i].info.valence.is_some()
+        self.words[i].info.valence().is_some()
     }
 
     /// The reference's `negated([word])`.
@@ -381,7 +381,7 @@ impl Vader {
         sentiments.clear();
         for i in 0..n {
             let info = words.words[i].info;
-            if info.booster != 0.0
+            if info.booster() != 0.0
                 || (i + 1 < n && words.has(i, mark::KIND) && words.has(i + 1, mark::OF))
             {
                 // Modifiers carry no valence of their own.
@@ -453,14 +453,14 @@ impl Vader {
             let info = self.lexicon.get(lower);
             // Lower-casing makes no apostrophe: without one in the word,
             // there is no "n't".
-            let negated = info.negation || (classes & APOSTROPHE != 0 && lower.contains("n't"));
+            let negated = info.negation() || (classes & APOSTROPHE != 0 && lower.contains("n't"));
             if unigrams {
                 // A word of ASCII letters and digits, with no underscore in
                 // the stripped punctuation, is the token's one run of word
                 // characters: the lookup just made was the unigram's.
                 if ascii && classes & !ALPHANUMERIC == 0 && token_classes & UNDERSCORE == 0 {
                     if word.len() >= 2 {
-                        scratch.unigrams.extend(info.unigram);
+                        scratch.unigrams.extend(info.unigram());
                     }
                 } else {
                     self.token_unigrams(token, &mut scratch.token, &mut scratch.unigrams);
@@ -499,7 +499,7 @@ impl Vader {
             if let Some((start, chars)) = run
                 && chars >= 2
             {
-                out.extend(self.lexicon.get(&lower[start..end]).unigram);
+                out.extend(self.lexicon.get(&lower[start..end]).unigram());
             }
         };
         for (i, c) in lower.char_indices() {
@@ -514,7 +514,7 @@ impl Vader {
 
     /// The reference's `sentiment_valence` for word `i`.
     fn valence(&self, words: &Words<'_>, i: usize, cap_diff: bool) -> f64 {
-        let Some(base) = words.words[i].info.valence else {
+        let Some(base) = words.words[i].info.valence() else {
             return 0.0;
         };
         let n = words.len();
@@ -555,7 +555,7 @@ impl Vader {
 /// The reference's `scalar_inc_dec`: what a preceding booster adds.
 #[inline]
 fn scalar_inc_dec(word: &Word, valence: f64, cap_diff: bool) -> f64 {
-    let mut scalar = word.info.booster;
+    let mut scalar = word.info.booster();
     if scalar == 0.0 {
         return 0.0;
     }
@@ -810,7 +810,7 @@ mod tests {
         let mut ids = Vec::new();
         for run in lower.split(|c: char| !is_word_char(c)) {
             if run.chars().count() >= 2 {
-                ids.extend(lexicon.get(run).unigram);
+                ids.extend(lexicon.get(run).unigram());
             }
         }
         ids
