@@ -1,13 +1,12 @@
 #!/usr/bin/env python3
 """Sentences per second of the Python reference (vaderSentiment 3.3.2) on the
-sentences of the Rust sentiment bench, for the README's comparison:
+sentences of the Rust sentiment bench (benches/sentences.txt), for the
+README's comparison (tools/sentiment_speed.sh runs it next to Rust):
   taskset -c 0 VENV/bin/python tools/vader_parity/python_speed.py
 (run from the repository root, in a venv with vaderSentiment==3.3.2)."""
-import re, time, sys
+import time
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-src = open("services/sentiment/engine/benches/sentiment.rs").read()
-block = src[src.index("const SENTENCES"):src.index("];")]
-sentences = [bytes(s, "utf-8").decode("unicode_escape") for s in re.findall(r'^\s+"(.*)",$', block, re.M)]
+sentences = open("services/sentiment/engine/benches/sentences.txt", encoding="utf-8").read().splitlines()
 assert len(sentences) == 10, len(sentences)
 a = SentimentIntensityAnalyzer()
 for s in sentences: a.polarity_scores(s)

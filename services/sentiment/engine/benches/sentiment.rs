@@ -8,27 +8,19 @@ use std::hint::black_box;
 use copydesk_sentiment::{Analyzer, Scratch, vader};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-const SENTENCES: &[&str] = &[
-    "The central bank raised interest rates by half a percentage point on Wednesday, its sharpest increase in two decades.",
-    "Officials said the attack killed at least 12 people and wounded dozens more.",
-    "Critics praised Smith but condemned Jones.",
-    "The company reported strong earnings, beating analysts' expectations.",
-    "Residents were not happy with the council's decision to close the library.",
-    "\"This is a tragedy for our community,\" the mayor said.",
-    "Shares fell 3 percent in early trading.",
-    "The new vaccine is remarkably effective, according to the study.",
-    "Lawmakers failed to reach a deal before the deadline, raising fears of a shutdown.",
-    "The team celebrated a hard-won victory!",
-];
+/// News-like sentences, one per line; `tools/vader_parity/python_speed.py`
+/// and the `speed` example read the same file.
+const SENTENCES: &str = include_str!("sentences.txt");
 
 fn bench(c: &mut Criterion) {
     let analyzer = Analyzer::embedded().unwrap_or_else(|e| panic!("models: {e}"));
+    let sentences: Vec<&str> = SENTENCES.lines().collect();
     let mut group = c.benchmark_group("sentences");
-    group.throughput(Throughput::Elements(SENTENCES.len() as u64));
+    group.throughput(Throughput::Elements(sentences.len() as u64));
     let mut vader_scratch = vader::Scratch::default();
     group.bench_function("vader_compound", |b| {
         b.iter(|| {
-            for s in SENTENCES {
+            for s in &sentences {
                 black_box(
                     analyzer
                         .vader()
@@ -41,7 +33,7 @@ fn bench(c: &mut Criterion) {
     let mut scratch = Scratch::default();
     group.bench_function("calibrated_sentence", |b| {
         b.iter(|| {
-            for s in SENTENCES {
+            for s in &sentences {
                 black_box(analyzer.sentence_with(black_box(s), &mut scratch));
             }
         })
