@@ -2,13 +2,11 @@
 
 use std::time::Instant;
 
-use copydesk_proto::v1::entity_recognizer_client::EntityRecognizerClient as GrpcClient;
-use copydesk_proto::v1::{
-    Document, OffsetEncoding, RecognizeRequest, RecognizeResponse, Segmentation,
-};
+use copydesk_proto::v1::{Document, RecognizeResponse, Segmentation};
 use tonic::Status;
 
 use crate::downstream::Downstream;
+use crate::encoded;
 
 #[derive(Clone, Debug)]
 pub struct EntitiesClient {
@@ -36,23 +34,22 @@ impl EntitiesClient {
     )]
     pub async fn recognize(
         &self,
-        document: Document,
-        segmentation: Option<Segmentation>,
+        document: &Document,
+        segmentation: Option<&Segmentation>,
         deadline: Option<Instant>,
     ) -> Result<RecognizeResponse, Status> {
         let limit = self.downstream.max_message_bytes;
-        let message = RecognizeRequest {
-            document: Some(document),
-            encoding: OffsetEncoding::Utf8 as i32,
-            segmentation,
-        };
+        let message = encoded::recognize_request(document, segmentation);
         self.downstream
-            .call(message, deadline, |channel, request| async move {
-                GrpcClient::new(channel)
-                    .max_decoding_message_size(limit)
-                    .max_encoding_message_size(limit)
-                    .recognize(request)
-                    .await
+            .call(message, deadline, |channel, request| {
+                encoded::unary(
+                    channel,
+                    "copydesk.v1.EntityRecognizer",
+                    "Recognize",
+                    "/copydesk.v1.EntityRecognizer/Recognize",
+                    request,
+                    limit,
+                )
             })
             .await
     }

@@ -83,7 +83,7 @@ impl Annotator {
 
         // Stage 1: the segmentation every other analysis builds on.
         let stage = Instant::now();
-        let segmented = self.segmenter.segment(document.clone(), deadline).await;
+        let segmented = self.segmenter.segment(&document, deadline).await;
         answer.timing("segmenter", stage);
         let segmentation = match segmented {
             Ok(segmented) => {
@@ -151,7 +151,7 @@ impl Annotator {
                 let stage = Instant::now();
                 let result = self
                     .entities
-                    .recognize(document.clone(), Some(segmentation.clone()), deadline)
+                    .recognize(&document, Some(&segmentation), deadline)
                     .await;
                 (result, stage.elapsed())
             };
@@ -159,12 +159,7 @@ impl Annotator {
                 let stage = Instant::now();
                 let result = self
                     .sentiment
-                    .analyze(
-                        document.clone(),
-                        Some(segmentation.clone()),
-                        Vec::new(),
-                        deadline,
-                    )
+                    .analyze(&document, Some(&segmentation), &[], deadline)
                     .await;
                 (result, stage.elapsed())
             };
@@ -208,12 +203,7 @@ impl Annotator {
                 let stage = Instant::now();
                 let result = self
                     .sentiment
-                    .analyze(
-                        document.clone(),
-                        Some(segmentation.clone()),
-                        entities.clone(),
-                        deadline,
-                    )
+                    .analyze(&document, Some(&segmentation), &entities, deadline)
                     .await;
                 Some((result, stage.elapsed()))
             }

@@ -10,6 +10,7 @@
 //!   keepalive, TLS, balancing over several addresses);
 //! - [`retry`]: retries of UNAVAILABLE within a budget;
 //! - [`segmenter_client`], [`entities_client`], [`sentiment_client`]: the services over gRPC;
+//! - [`encoded`]: their requests, encoded once from borrowed parts;
 //! - [`fan_out`]: orchestration of one document;
 //! - [`batch`]: batches and streams of documents;
 //! - [`service`]: the tonic service;
@@ -24,6 +25,7 @@ pub mod batch;
 pub mod config;
 pub mod deadline;
 pub mod downstream;
+pub mod encoded;
 pub mod entities_client;
 pub mod error;
 pub mod fan_out;

@@ -2,11 +2,11 @@
 
 use std::time::Instant;
 
-use copydesk_proto::v1::segmenter_client::SegmenterClient as GrpcClient;
-use copydesk_proto::v1::{Document, OffsetEncoding, SegmentRequest, SegmentResponse};
+use copydesk_proto::v1::{Document, SegmentResponse};
 use tonic::Status;
 
 use crate::downstream::Downstream;
+use crate::encoded;
 
 #[derive(Clone, Debug)]
 pub struct SegmenterClient {
@@ -34,21 +34,21 @@ impl SegmenterClient {
     )]
     pub async fn segment(
         &self,
-        document: Document,
+        document: &Document,
         deadline: Option<Instant>,
     ) -> Result<SegmentResponse, Status> {
         let limit = self.downstream.max_message_bytes;
-        let message = SegmentRequest {
-            document: Some(document),
-            encoding: OffsetEncoding::Utf8 as i32,
-        };
+        let message = encoded::segment_request(document);
         self.downstream
-            .call(message, deadline, |channel, request| async move {
-                GrpcClient::new(channel)
-                    .max_decoding_message_size(limit)
-                    .max_encoding_message_size(limit)
-                    .segment(request)
-                    .await
+            .call(message, deadline, |channel, request| {
+                encoded::unary(
+                    channel,
+                    "copydesk.v1.Segmenter",
+                    "Segment",
+                    "/copydesk.v1.Segmenter/Segment",
+                    request,
+                    limit,
+                )
             })
             .await
     }

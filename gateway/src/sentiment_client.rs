@@ -2,13 +2,11 @@
 
 use std::time::Instant;
 
-use copydesk_proto::v1::sentiment_analyzer_client::SentimentAnalyzerClient as GrpcClient;
-use copydesk_proto::v1::{
-    AnalyzeRequest, AnalyzeResponse, Document, Entity, OffsetEncoding, Segmentation,
-};
+use copydesk_proto::v1::{AnalyzeResponse, Document, Entity, Segmentation};
 use tonic::Status;
 
 use crate::downstream::Downstream;
+use crate::encoded;
 
 #[derive(Clone, Debug)]
 pub struct SentimentClient {
@@ -36,25 +34,23 @@ impl SentimentClient {
     )]
     pub async fn analyze(
         &self,
-        document: Document,
-        segmentation: Option<Segmentation>,
-        entities: Vec<Entity>,
+        document: &Document,
+        segmentation: Option<&Segmentation>,
+        entities: &[Entity],
         deadline: Option<Instant>,
     ) -> Result<AnalyzeResponse, Status> {
         let limit = self.downstream.max_message_bytes;
-        let message = AnalyzeRequest {
-            document: Some(document),
-            encoding: OffsetEncoding::Utf8 as i32,
-            segmentation,
-            entities,
-        };
+        let message = encoded::analyze_request(document, segmentation, entities);
         self.downstream
-            .call(message, deadline, |channel, request| async move {
-                GrpcClient::new(channel)
-                    .max_decoding_message_size(limit)
-                    .max_encoding_message_size(limit)
-                    .analyze(request)
-                    .await
+            .call(message, deadline, |channel, request| {
+                encoded::unary(
+                    channel,
+                    "copydesk.v1.SentimentAnalyzer",
+                    "Analyze",
+                    "/copydesk.v1.SentimentAnalyzer/Analyze",
+                    request,
+                    limit,
+                )
             })
             .await
     }
