@@ -99,7 +99,7 @@ pub struct EntityTone {
 pub struct Scratch {
     vader: vader::Scratch,
     /// The calibration's buffer of unigrams already counted.
-    seen: Vec<u32>,
+    seen: news_calibration::Seen,
 }
 
 /// VADER plus the news calibration.

@@ -84,6 +84,38 @@ struct WordWeight {
     class: u8,
 }
 
+/// Which unigrams the sentence being scored has counted: a stamp per
+/// unigram id, so that each check costs the same however long the sentence
+/// (a list of the ids seen made a one-sentence megabyte take seconds).
+#[derive(Clone, Debug, Default)]
+pub struct Seen {
+    /// Per unigram id, the number of the sentence that last counted it.
+    stamps: Vec<u32>,
+    sentence: u32,
+}
+
+impl Seen {
+    /// Starts a sentence over `vocabulary` unigram ids.
+    fn start(&mut self, vocabulary: usize) {
+        self.sentence = self.sentence.wrapping_add(1);
+        if self.sentence == 0 {
+            // The numbers went round: old stamps could match again.
+            self.stamps.fill(0);
+            self.sentence = 1;
+        }
+        if self.stamps.len() < vocabulary {
+            self.stamps.resize(vocabulary, 0);
+        }
+    }
+
+    /// Whether `id` is counted for the first time in this sentence.
+    fn first(&mut self, id: usize) -> bool {
+        let first = self.stamps[id] != self.sentence;
+        self.stamps[id] = self.sentence;
+        first
+    }
+}
+
 /// `word`'s entry, numbered in the order the file first names it.
 fn word_entry<'a>(
     ids: &mut FxMap<Box<str>, usize>,
@@ -202,7 +234,7 @@ impl Calibration {
     /// features `polarity` and unigram ids `unigrams`, both from VADER with
     /// the news lexicon numbered by [`Calibration::unigram_words`]
     /// ([`crate::vader::Scratch::unigrams`]). `seen` is a buffer.
-    pub fn rating(&self, polarity: &Polarity, unigrams: &[u32], seen: &mut Vec<u32>) -> f64 {
+    pub fn rating(&self, polarity: &Polarity, unigrams: &[u32], seen: &mut Seen) -> f64 {
         let norm = |x: f64| x / (x * x + ALPHA).sqrt();
         let features = [
             polarity.compound,
@@ -221,17 +253,16 @@ impl Calibration {
 
     /// Sum of the weights of the distinct unigrams, each counted once as
     /// the trainer's binary features are; plus the shift term.
-    fn unigram_sum(&self, unigrams: &[u32], seen: &mut Vec<u32>) -> f64 {
-        seen.clear();
+    fn unigram_sum(&self, unigrams: &[u32], seen: &mut Seen) -> f64 {
+        seen.start(self.words.len());
         let mut sum = 0.0;
         let mut classes = 0u8;
         for &id in unigrams {
-            let Some((_, w)) = self.words.get(id as usize) else {
+            let id = id as usize;
+            let Some((_, w)) = self.words.get(id) else {
                 continue;
             };
-            // Sentences are short, so a linear scan beats a set.
-            if !seen.contains(&id) {
-                seen.push(id);
+            if seen.first(id) {
                 sum += w.weight;
                 classes |= w.class;
             }
@@ -271,7 +302,7 @@ mod tests {
         let analyzer = Analyzer::embedded().unwrap();
         let vader = analyzer.news_vader();
         let mut scratch = crate::vader::Scratch::default();
-        let mut seen = Vec::new();
+        let mut seen = Seen::default();
         let mut rate = |text: &str| {
             let polarity = vader.polarity_with(text, &mut scratch, None);
             calibration.rating(&polarity, scratch.unigrams(), &mut seen)
@@ -280,6 +311,19 @@ mod tests {
         let flat = rate("The council meets on Tuesday at the town hall.");
         let bad = rate("The attack killed twelve people and wounded dozens.");
         assert!(good > flat && flat > bad, "{good} {flat} {bad}");
+    }
+
+    #[test]
+    fn seen_counts_each_unigram_once_per_sentence() {
+        let mut seen = Seen::default();
+        seen.start(3);
+        assert!(seen.first(2) && !seen.first(2) && seen.first(0));
+        seen.start(3);
+        assert!(seen.first(2) && seen.first(0));
+        // When the sentence numbers go round, old stamps are wiped.
+        seen.sentence = u32::MAX;
+        seen.start(3);
+        assert!(seen.first(2) && !seen.first(2) && seen.first(1));
     }
 
     #[test]
