@@ -431,30 +431,27 @@ impl Lexicon {
     /// valence of 0 keeps the word in the lexicon with no tone. For the
     /// news scorer's domain adjustments; plain VADER keeps the reference
     /// lexicon. The SHA-256 stays that of the file read.
-    pub fn with_valences<'a>(&self, valences: impl IntoIterator<Item = (&'a str, f64)>) -> Self {
-        let mut lexicon = self.clone();
+    pub fn with_valences<'a>(mut self, valences: impl IntoIterator<Item = (&'a str, f64)>) -> Self {
         for (word, valence) in valences {
-            lexicon
-                .words
+            self.words
                 .entry(word.into())
                 .or_default()
                 .set_valence(valence);
         }
-        lexicon
+        self
     }
 
     /// This lexicon with the news calibration's unigrams numbered in the
     /// order given, so that VADER's one lookup per word also finds the
     /// word's unigram id. Words that are not VADER words get an entry with
     /// no valence, which VADER treats as it treats an unknown word.
-    pub fn with_unigrams<'a>(&self, unigrams: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut lexicon = self.clone();
+    pub fn with_unigrams<'a>(mut self, unigrams: impl IntoIterator<Item = &'a str>) -> Self {
         for (id, word) in unigrams.into_iter().enumerate() {
             let id = u32::try_from(id).unwrap_or(u32::MAX);
-            lexicon.words.entry(word.into()).or_default().unigram = id;
-            lexicon.unigrams = true;
+            self.words.entry(word.into()).or_default().unigram = id;
+            self.unigrams = true;
         }
-        lexicon
+        self
     }
 
     /// Whether [`Lexicon::with_unigrams`] numbered any words.
@@ -521,7 +518,9 @@ mod tests {
     #[test]
     fn valences_can_be_set_without_touching_the_original() {
         let lexicon = Lexicon::embedded();
-        let news = lexicon.with_valences([("security", 0.0), ("fell", -1.0)]);
+        let news = lexicon
+            .clone()
+            .with_valences([("security", 0.0), ("fell", -1.0)]);
         assert_eq!(news.valence("security"), Some(0.0));
         assert_eq!(news.valence("fell"), Some(-1.0));
         assert_eq!(news.get("very").booster(), B_INCR);

@@ -117,6 +117,7 @@ impl Analyzer {
         let news = Vader::new(
             vader
                 .lexicon()
+                .clone()
                 .with_valences(calibration.valences())
                 .with_unigrams(calibration.unigram_words()),
         );
