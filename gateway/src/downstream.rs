@@ -19,12 +19,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use http::Uri;
 use tokio::sync::Semaphore;
 use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
 use tonic::{Request, Response, Status};
 
 use crate::deadline::downstream_timeout;
+use crate::encoded;
 use crate::error::Error;
 use crate::retry::{self, RetryBudget, RetryPolicy};
 
@@ -154,23 +156,20 @@ impl Downstream {
         self.pool.read().iter().map(|t| t.uri.to_string()).collect()
     }
 
-    /// Sends `message` through `call` with the time the caller has left,
-    /// to one of the service's addresses; `call` gets that address's
-    /// channel. Refused at once with RESOURCE_EXHAUSTED when the service's
-    /// concurrency limit is reached (a queue would only turn overload into
-    /// timeouts). UNAVAILABLE is retried, on the next address, while the
-    /// budget and the deadline allow.
-    pub async fn call<M, T, F, Fut>(
+    /// Calls the unary method `path` ("/copydesk.v1.Segmenter/Segment")
+    /// with `message`, a request encoded once ([`crate::encoded`]) that
+    /// every attempt resends, with the time the caller has left, on one of
+    /// the service's addresses. Refused at once with RESOURCE_EXHAUSTED
+    /// when the service's concurrency limit is reached (a queue would only
+    /// turn overload into timeouts). UNAVAILABLE and broken connections are
+    /// retried, on the next address, while the budget and the deadline
+    /// allow.
+    pub async fn unary<U: prost::Message + Default + Send + 'static>(
         &self,
-        message: M,
+        path: &'static str,
+        message: Bytes,
         deadline: Option<Instant>,
-        mut call: F,
-    ) -> Result<T, Status>
-    where
-        M: Clone,
-        F: FnMut(Channel, Request<M>) -> Fut,
-        Fut: Future<Output = Result<Response<T>, Status>>,
-    {
+    ) -> Result<U, Status> {
         // The latency of the whole call, retries included, as the caller sees it.
         let _timer = copydesk_runtime::StageTimer::start(crate::SERVER_NAME, self.name);
         // Held across the retries: one logical call, one slot.
@@ -197,7 +196,12 @@ impl Downstream {
             };
             let result = self
                 .call_once(message.clone(), deadline, |request| {
-                    call(target.channel.clone(), request)
+                    encoded::unary(
+                        target.channel.clone(),
+                        path,
+                        request,
+                        self.max_message_bytes,
+                    )
                 })
                 .await;
             let status = match result {
@@ -223,14 +227,14 @@ impl Downstream {
 
     /// One attempt. The `grpc-timeout` header makes the service give up
     /// too; the local timer covers a service that does not answer at all.
-    async fn call_once<M, T, F, Fut>(
+    async fn call_once<T, F, Fut>(
         &self,
-        message: M,
+        message: Bytes,
         deadline: Option<Instant>,
         call: F,
     ) -> Result<T, Status>
     where
-        F: FnOnce(Request<M>) -> Fut,
+        F: FnOnce(Request<Bytes>) -> Fut,
         Fut: Future<Output = Result<Response<T>, Status>>,
     {
         let Some(timeout) = downstream_timeout(deadline, self.default_timeout) else {

@@ -100,15 +100,14 @@ impl Encoder for BytesEncoder {
     }
 }
 
-/// Calls the unary method `service/method` on `channel` with an encoded
-/// request, as the generated clients do (readiness first, the method in
-/// the request's extensions, both message size limits at `limit`).
+/// Calls the unary method `path` ("/copydesk.v1.Segmenter/Segment") on
+/// `channel` with an encoded request, as the generated clients do:
+/// readiness first, the service and method in the request's extensions,
+/// both message size limits at `limit`.
 pub async fn unary<U: Message + Default + Send + 'static>(
     channel: tonic::transport::Channel,
-    service: &'static str,
-    method: &'static str,
     path: &'static str,
-    request: tonic::Request<Bytes>,
+    mut request: tonic::Request<Bytes>,
     limit: usize,
 ) -> Result<tonic::Response<U>, Status> {
     let mut grpc = tonic::client::Grpc::new(channel)
@@ -117,7 +116,10 @@ pub async fn unary<U: Message + Default + Send + 'static>(
     grpc.ready()
         .await
         .map_err(|e| Status::unknown(format!("Service was not ready: {e}")))?;
-    let mut request = request;
+    let (service, method) = path
+        .trim_start_matches('/')
+        .split_once('/')
+        .unwrap_or(("", path));
     request
         .extensions_mut()
         .insert(tonic::GrpcMethod::new(service, method));

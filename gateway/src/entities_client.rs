@@ -38,19 +38,12 @@ impl EntitiesClient {
         segmentation: Option<&Segmentation>,
         deadline: Option<Instant>,
     ) -> Result<RecognizeResponse, Status> {
-        let limit = self.downstream.max_message_bytes;
-        let message = encoded::recognize_request(document, segmentation);
         self.downstream
-            .call(message, deadline, |channel, request| {
-                encoded::unary(
-                    channel,
-                    "copydesk.v1.EntityRecognizer",
-                    "Recognize",
-                    "/copydesk.v1.EntityRecognizer/Recognize",
-                    request,
-                    limit,
-                )
-            })
+            .unary(
+                "/copydesk.v1.EntityRecognizer/Recognize",
+                encoded::recognize_request(document, segmentation),
+                deadline,
+            )
             .await
     }
 }

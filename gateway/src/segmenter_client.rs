@@ -37,19 +37,12 @@ impl SegmenterClient {
         document: &Document,
         deadline: Option<Instant>,
     ) -> Result<SegmentResponse, Status> {
-        let limit = self.downstream.max_message_bytes;
-        let message = encoded::segment_request(document);
         self.downstream
-            .call(message, deadline, |channel, request| {
-                encoded::unary(
-                    channel,
-                    "copydesk.v1.Segmenter",
-                    "Segment",
-                    "/copydesk.v1.Segmenter/Segment",
-                    request,
-                    limit,
-                )
-            })
+            .unary(
+                "/copydesk.v1.Segmenter/Segment",
+                encoded::segment_request(document),
+                deadline,
+            )
             .await
     }
 }

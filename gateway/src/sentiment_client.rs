@@ -39,19 +39,12 @@ impl SentimentClient {
         entities: &[Entity],
         deadline: Option<Instant>,
     ) -> Result<AnalyzeResponse, Status> {
-        let limit = self.downstream.max_message_bytes;
-        let message = encoded::analyze_request(document, segmentation, entities);
         self.downstream
-            .call(message, deadline, |channel, request| {
-                encoded::unary(
-                    channel,
-                    "copydesk.v1.SentimentAnalyzer",
-                    "Analyze",
-                    "/copydesk.v1.SentimentAnalyzer/Analyze",
-                    request,
-                    limit,
-                )
-            })
+            .unary(
+                "/copydesk.v1.SentimentAnalyzer/Analyze",
+                encoded::analyze_request(document, segmentation, entities),
+                deadline,
+            )
             .await
     }
 }
