@@ -94,31 +94,9 @@ class Lexicon:
     """train.py's features and calibration, refittable on any rows."""
 
     def __init__(self, train):
-        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
         self.train = train
-        self.plain = SentimentIntensityAnalyzer()
-        self.analyzer = SentimentIntensityAnalyzer()
-        for word, valence in train.read_news_lexicon().items():
-            self.analyzer.lexicon[word] = valence
-        self.captured = {}
-        score_valence = self.analyzer.score_valence
-
-        def capture(sentiments, text):
-            self.captured["s"] = list(sentiments)
-            return score_valence(sentiments, text)
-
-        self.analyzer.score_valence = capture
-
-    def dense(self, text):
-        r = self.analyzer.polarity_scores(text)
-        s = self.captured.get("s", [])
-        pos = sum(x for x in s if x > 0)
-        neg = sum(x for x in s if x < 0)
-        if not s:
-            r = {"compound": 0.0, "pos": 0.0, "neg": 0.0}
-        return [r["compound"], r["pos"], r["neg"], pos / (pos * pos + 15) ** 0.5,
-                -neg / (neg * neg + 15) ** 0.5, float(np.log1p(len(s)))]
+        self.dense = train.DenseFeatures()
+        self.plain = self.dense.plain
 
     def fit(self, reviews, news, extra=None):
         """reviews, news: dicts of arrays y, x (dense), texts, shift. Stage 1

@@ -32,6 +32,7 @@ What it does:
 7. writes the folded coefficients, the unigram weights, the shift word
    classes and the news lexicon (no text) as TSV.
 """
+import math
 import os
 import subprocess
 import sys
@@ -87,6 +88,39 @@ def shift(text):
     return float(bool(words & set(SHIFT_DOWN))) - float(bool(words & set(SHIFT_UP)))
 
 
+class DenseFeatures:
+    """VADER's features of a text, from the reference implementation run
+    with the news lexicon (the Rust scorer gives the same numbers): compound,
+    pos and neg shares, normalised positive and negative sums, log1p(words).
+    `plain` is the reference with its own lexicon."""
+
+    def __init__(self):
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        self.plain = SentimentIntensityAnalyzer()
+        self.analyzer = SentimentIntensityAnalyzer()
+        for word, valence in read_news_lexicon().items():
+            self.analyzer.lexicon[word] = valence
+        self.captured = {}
+        score_valence = self.analyzer.score_valence
+
+        def capture(sentiments, text):
+            self.captured["s"] = list(sentiments)
+            return score_valence(sentiments, text)
+
+        self.analyzer.score_valence = capture
+
+    def __call__(self, text):
+        r = self.analyzer.polarity_scores(text)
+        s = self.captured.get("s", [])
+        pos = sum(x for x in s if x > 0)
+        neg = sum(x for x in s if x < 0)
+        if not s:
+            r = {"compound": 0.0, "pos": 0.0, "neg": 0.0}
+        return [r["compound"], r["pos"], r["neg"], pos / (pos * pos + 15) ** 0.5,
+                -neg / (neg * neg + 15) ** 0.5, math.log1p(len(s))]
+
+
 def fetch_dev_sets(tmp):
     subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
                     "--no-binary", ":all:", "vaderSentiment==3.3.2", "-d", tmp], check=True)
@@ -111,31 +145,10 @@ def train():
     from scipy.stats import pearsonr
     from sklearn.feature_extraction.text import CountVectorizer
     from sklearn.linear_model import Ridge
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    analyzer = SentimentIntensityAnalyzer()
-    plain = SentimentIntensityAnalyzer()
     valences = read_news_lexicon()
-    for word, valence in valences.items():
-        analyzer.lexicon[word] = valence
-    captured = {}
-    score_valence = analyzer.score_valence
-
-    def capture(sentiments, text):
-        captured["s"] = list(sentiments)
-        return score_valence(sentiments, text)
-
-    analyzer.score_valence = capture
-
-    def dense(text):
-        r = analyzer.polarity_scores(text)
-        s = captured.get("s", [])
-        pos = sum(x for x in s if x > 0)
-        neg = sum(x for x in s if x < 0)
-        if not s:
-            r = {"compound": 0.0, "pos": 0.0, "neg": 0.0}
-        return [r["compound"], r["pos"], r["neg"], pos / (pos * pos + 15) ** 0.5,
-                -neg / (neg * neg + 15) ** 0.5, float(np.log1p(len(s)))]
+    dense = DenseFeatures()
+    plain = dense.plain
 
     with tempfile.TemporaryDirectory() as tmp:
         sets = fetch_dev_sets(tmp)
