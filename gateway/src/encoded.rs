@@ -63,7 +63,7 @@ fn encode(document: &Document, segmentation: Option<&Segmentation>, entities: &[
 /// A gRPC codec that sends an encoded request as it is and decodes the
 /// answer `U` as tonic's prost codec does.
 #[derive(Debug)]
-pub struct EncodedCodec<U>(PhantomData<fn() -> U>);
+struct EncodedCodec<U>(PhantomData<fn() -> U>);
 
 impl<U> Default for EncodedCodec<U> {
     fn default() -> Self {
@@ -88,7 +88,7 @@ impl<U: Message + Default + Send + 'static> Codec for EncodedCodec<U> {
 
 /// Writes already encoded bytes.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct BytesEncoder;
+struct BytesEncoder;
 
 impl Encoder for BytesEncoder {
     type Item = Bytes;
