@@ -12,6 +12,7 @@ const PROTOS: &[&str] = &[
     "copydesk/v1/segmenter.proto",
     "copydesk/v1/entities.proto",
     "copydesk/v1/sentiment.proto",
+    "copydesk/v1/knowledge.proto",
     "copydesk/v1/annotator.proto",
 ];
 

@@ -189,6 +189,7 @@ pub fn all_features() -> Features {
         document_sentiment: true,
         sentence_sentiment: true,
         entity_sentiment: true,
+        links: true,
     }
 }
 

@@ -113,6 +113,7 @@ enum FeatureArg {
     DocumentSentiment,
     SentenceSentiment,
     EntitySentiment,
+    Links,
 }
 
 pub async fn run(args: AnalyzeArgs) -> ExitCode {
@@ -329,6 +330,7 @@ fn features(wanted: &[FeatureArg]) -> Option<Features> {
         document_sentiment: has(FeatureArg::DocumentSentiment),
         sentence_sentiment: has(FeatureArg::SentenceSentiment),
         entity_sentiment: has(FeatureArg::EntitySentiment),
+        links: has(FeatureArg::Links),
     })
 }
 

@@ -21,6 +21,7 @@ pub mod service_names {
     pub const SEGMENTER: &str = "copydesk.v1.Segmenter";
     pub const ENTITY_RECOGNIZER: &str = "copydesk.v1.EntityRecognizer";
     pub const SENTIMENT_ANALYZER: &str = "copydesk.v1.SentimentAnalyzer";
+    pub const ENTITY_LINKER: &str = "copydesk.v1.EntityLinker";
     pub const ANNOTATOR: &str = "copydesk.v1.Annotator";
     pub const INFO: &str = "copydesk.v1.Info";
 }

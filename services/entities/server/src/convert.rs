@@ -178,6 +178,13 @@ fn mention_kind(kind: engine::MentionKind) -> v1::MentionKind {
     }
 }
 
+fn origin(source: engine::Source) -> v1::EntityOrigin {
+    match source {
+        engine::Source::Model => v1::EntityOrigin::OriginModel,
+        engine::Source::Rules => v1::EntityOrigin::OriginRules,
+    }
+}
+
 /// The entities as protobuf, in the engine's order (most salient first),
 /// with ids "e1", "e2", ... and byte spans.
 pub fn entities(entities: Vec<engine::Entity>) -> Vec<v1::Entity> {
@@ -189,6 +196,8 @@ pub fn entities(entities: Vec<engine::Entity>) -> Vec<v1::Entity> {
             id: format!("e{}", i + 1),
             name: e.name,
             r#type: entity_type(e.entity_type) as i32,
+            origin: origin(e.entity_type.source()) as i32,
+            fine_type: v1::FineType::Unspecified as i32,
             salience: e.salience,
             mentions: e
                 .mentions
