@@ -172,6 +172,8 @@ pub async fn up(args: UpArgs) -> anyhow::Result<()> {
         segmenter_addr: url(&segmenter_listener)?,
         entities_addr: url(&entities_listener)?,
         sentiment_addr: url(&sentiment_listener)?,
+        // Until `up` runs the knowledge server itself: the default address.
+        knowledge_addr: copydesk_gateway::config::DEFAULT_KNOWLEDGE_ADDR.to_owned(),
         gateway: args.gateway,
         max_document_bytes: limit,
         server,

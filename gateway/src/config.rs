@@ -22,6 +22,9 @@ pub const DEFAULT_ENTITIES_ADDR: &str = "http://127.0.0.1:50053";
 /// Default address of the sentiment service.
 pub const DEFAULT_SENTIMENT_ADDR: &str = "http://127.0.0.1:50054";
 
+/// Default address of the knowledge service.
+pub const DEFAULT_KNOWLEDGE_ADDR: &str = "http://127.0.0.1:50055";
+
 /// Settings only the gateway has, apart from the addresses of the services
 /// it calls (which `copydesk up` decides itself).
 #[derive(Clone, Debug, clap::Args)]
@@ -167,6 +170,11 @@ pub struct GatewayConfig {
     #[arg(long = "sentiment", env = "COPYDESK_SENTIMENT_ADDR", default_value = DEFAULT_SENTIMENT_ADDR)]
     pub sentiment_addr: String,
 
+    /// Address of the knowledge service, which links entities to knowledge
+    /// bases (comma-separated for several).
+    #[arg(long = "knowledge-addr", env = "COPYDESK_KNOWLEDGE_ADDR", default_value = DEFAULT_KNOWLEDGE_ADDR)]
+    pub knowledge_addr: String,
+
     #[command(flatten)]
     pub gateway: GatewayOptions,
 
@@ -185,6 +193,7 @@ impl Default for GatewayConfig {
             segmenter_addr: DEFAULT_SEGMENTER_ADDR.to_owned(),
             entities_addr: DEFAULT_ENTITIES_ADDR.to_owned(),
             sentiment_addr: DEFAULT_SENTIMENT_ADDR.to_owned(),
+            knowledge_addr: DEFAULT_KNOWLEDGE_ADDR.to_owned(),
             gateway: GatewayOptions::default(),
             max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
             server: ServerConfig::default(),

@@ -141,7 +141,8 @@ impl Annotator {
             return answer.finish(&document.text, started);
         }
 
-        let want_entities = wants(Feature::Entities) || wants(Feature::EntitySentiment);
+        let want_entities =
+            wants(Feature::Entities) || wants(Feature::EntitySentiment) || wants(Feature::Links);
         let want_tone = wants(Feature::DocumentSentiment) || wants(Feature::SentenceSentiment);
         let tone_after_entities = wants(Feature::EntitySentiment);
 
@@ -187,7 +188,7 @@ impl Annotator {
                     entities = found;
                 }
                 Err(status) => {
-                    for feature in [Feature::Entities, Feature::EntitySentiment] {
+                    for feature in [Feature::Entities, Feature::EntitySentiment, Feature::Links] {
                         if wants(feature) {
                             answer.fail_with(feature, "entities", &status);
                         }

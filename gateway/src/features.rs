@@ -12,15 +12,17 @@ pub enum Feature {
     DocumentSentiment,
     SentenceSentiment,
     EntitySentiment,
+    Links,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 5] = [
+    pub const ALL: [Feature; 6] = [
         Feature::Segmentation,
         Feature::Entities,
         Feature::DocumentSentiment,
         Feature::SentenceSentiment,
         Feature::EntitySentiment,
+        Feature::Links,
     ];
 
     /// The `Features` field name, as `FeatureError.feature` reports it.
@@ -31,6 +33,7 @@ impl Feature {
             Feature::DocumentSentiment => "document_sentiment",
             Feature::SentenceSentiment => "sentence_sentiment",
             Feature::EntitySentiment => "entity_sentiment",
+            Feature::Links => "links",
         }
     }
 
@@ -41,6 +44,7 @@ impl Feature {
             Feature::DocumentSentiment => features.document_sentiment,
             Feature::SentenceSentiment => features.sentence_sentiment,
             Feature::EntitySentiment => features.entity_sentiment,
+            Feature::Links => features.links,
         }
     }
 }
