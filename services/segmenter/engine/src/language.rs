@@ -36,6 +36,16 @@ impl Default for Language {
 }
 
 impl Language {
+    /// Too little text to tell ("und"). Analysed with the default models,
+    /// so reported as supported: refusing a headline because it is short
+    /// would switch off entities and tone for no reason.
+    pub fn undetermined() -> Self {
+        Language {
+            supported: true,
+            ..Language::default()
+        }
+    }
+
     /// The language the caller says the text is in.
     pub fn given(code: &str) -> Self {
         Language {
@@ -53,14 +63,27 @@ pub fn is_supported(code: &str) -> bool {
     SUPPORTED.iter().any(|s| s.eq_ignore_ascii_case(primary))
 }
 
+/// Fewer letters than this cannot be told apart reliably (whatlang needs
+/// a sentence or so): a two-word headline is "und", not Somali.
+const MIN_LETTERS: usize = 12;
+
 /// Identifies the language of `text` from its first few kilobytes.
+///
+/// Only the letters of the sample's main script count: English copy that
+/// quotes a name in Chinese or Cyrillic is judged on its English. Text with
+/// too few letters (empty, whitespace, a word or two) is "und", which the
+/// services analyse with their default (English) models rather than refuse.
 pub fn identify(text: &str) -> Language {
     let mut end = text.len().min(SAMPLE_BYTES);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let sample = &text[..end];
-    if let Some(confidence) = plainly_english(sample) {
+    let sample = main_script_only(&text[..end]);
+    let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < MIN_LETTERS {
+        return Language::undetermined();
+    }
+    if let Some(confidence) = plainly_english(&sample) {
         return Language {
             code: "en".to_owned(),
             supported: true,
@@ -68,11 +91,11 @@ pub fn identify(text: &str) -> Language {
             detected: true,
         };
     }
-    match whatlang::detect(sample) {
+    match whatlang::detect(&sample) {
         // Trigrams cannot tell a headline or a one-line English sentence
         // from Afrikaans or Dutch; short, unaccented Latin text that
         // whatlang is unsure of is far more often English in a newsroom.
-        Some(info) if !info.is_reliable() && unaccented_latin(sample) => Language {
+        Some(info) if !info.is_reliable() && unaccented_latin(&sample) => Language {
             code: "en".to_owned(),
             supported: true,
             confidence: (info.confidence() as f32).min(0.5),
@@ -87,8 +110,54 @@ pub fn identify(text: &str) -> Language {
                 detected: true,
             }
         }
-        None => Language::default(),
+        None => Language::undetermined(),
     }
+}
+
+/// The sample with the letters of every script but its most frequent one
+/// blanked out (spaces keep word boundaries). Scripts are told apart by
+/// `whatlang::detect_script` per word, which is cheap next to detection.
+fn main_script_only(sample: &str) -> std::borrow::Cow<'_, str> {
+    let mut counts: Vec<(whatlang::Script, usize)> = Vec::new();
+    let words = || {
+        sample
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+    };
+    for word in words() {
+        let Some(script) = whatlang::detect_script(word) else {
+            continue;
+        };
+        let letters = word.chars().count();
+        match counts.iter_mut().find(|(s, _)| *s == script) {
+            Some((_, n)) => *n += letters,
+            None => counts.push((script, letters)),
+        }
+    }
+    if counts.len() < 2 {
+        return std::borrow::Cow::Borrowed(sample);
+    }
+    let Some(&(main, _)) = counts.iter().max_by_key(|(_, n)| *n) else {
+        return std::borrow::Cow::Borrowed(sample);
+    };
+    let mut kept = String::with_capacity(sample.len());
+    let mut rest = sample;
+    while let Some(start) = rest.find(|c: char| c.is_alphabetic()) {
+        kept.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let len = rest
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(rest.len());
+        let word = &rest[..len];
+        if whatlang::detect_script(word) == Some(main) {
+            kept.push_str(word);
+        } else {
+            kept.push(' ');
+        }
+        rest = &rest[len..];
+    }
+    kept.push_str(rest);
+    std::borrow::Cow::Owned(kept)
 }
 
 /// Whether every letter of `sample` is unaccented Latin (emoji, digits and
@@ -316,7 +385,35 @@ mod tests {
     }
 
     #[test]
-    fn empty_text_is_undetermined() {
-        assert_eq!(identify("").code, "und");
+    fn empty_and_short_text_is_undetermined_and_still_analysed() {
+        for text in [
+            "",
+            "   ",
+            "\u{a0}\u{a0} \u{a0}\n\u{a0}",
+            "Taiwan votes",
+            "12,500 (3%)",
+        ] {
+            let lang = identify(text);
+            assert_eq!(lang.code, "und", "{text:?}");
+            assert!(lang.supported, "und is analysed with the default models");
+        }
+    }
+
+    #[test]
+    fn english_quoting_another_script_stays_english() {
+        for text in [
+            "Angela Merkel met 中文 Emmanuel Macron in Paris.",
+            "The word 民主 means democracy, the professor told students in Taipei on Monday.",
+            "Protesters in Kyiv carried signs reading Слава Україні outside parliament.",
+        ] {
+            let lang = identify(text);
+            assert_eq!(lang.code, "en", "{text}");
+            assert!(lang.supported);
+        }
+        // The main script still decides when it is not Latin.
+        assert_eq!(
+            identify("韩国总统文在寅周二表示 Moon Jae-in 与朝鲜的会谈将于下个月恢复。").code,
+            "zh"
+        );
     }
 }
