@@ -21,6 +21,9 @@ pub enum Error {
     /// The model returned a different number of sentences than it was given.
     #[error("the NER model answered {got} sentences for {sent}")]
     ModelSentences { sent: usize, got: usize },
+    /// The fine-type model's file is missing, altered or malformed.
+    #[error("the fine-type model {path}: {message}")]
+    FineTypes { path: String, message: String },
     /// The model failed.
     #[error(transparent)]
     Model(#[from] copydesk_ner::Error),

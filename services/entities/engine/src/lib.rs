@@ -11,11 +11,13 @@
 //! - [`mention_groups`]: names grouped into entities (full name and surname,
 //!   acronym and expansion, repeats), one canonical name and type each;
 //! - [`salience`]: how much each entity matters to the document;
+//! - [`fine_types`]: OntoNotes-style finer types of names (GPE, NORP...);
 //! - [`recognizer`]: the pipeline, one model call per document.
 
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod fine_types;
 pub mod mention_groups;
 pub mod recognizer;
 pub mod rules;
@@ -161,4 +163,6 @@ pub struct Entity {
     /// Normalised values of numeric and temporal entities ("currency",
     /// "value", "date", "time", "unit").
     pub metadata: BTreeMap<String, String>,
+    /// The finer type of a name, where the fine-type model gives one.
+    pub fine_type: Option<fine_types::FineType>,
 }

@@ -9,6 +9,7 @@ use copydesk_ner::{ModelDescription, NameLabel, NameSpan, NerModel};
 use copydesk_segmenter::{ByteSpan, Language, Segmentation};
 
 use crate::error::Error;
+use crate::fine_types::FineTypeModel;
 use crate::mention_groups::{self, NameMention};
 use crate::rules::{self, ValueMatch};
 use crate::salience::{self, Placement};
@@ -18,11 +19,26 @@ use crate::{Entity, EntityType, Mention, MentionKind};
 #[derive(Clone, Debug)]
 pub struct Recognizer {
     model: Arc<NerModel>,
+    fine_types: Option<Arc<FineTypeModel>>,
 }
 
 impl Recognizer {
     pub fn new(model: Arc<NerModel>) -> Self {
-        Recognizer { model }
+        Recognizer {
+            model,
+            fine_types: None,
+        }
+    }
+
+    /// Gives names their finer types with `fine_types`.
+    pub fn with_fine_types(mut self, fine_types: Arc<FineTypeModel>) -> Self {
+        self.fine_types = Some(fine_types);
+        self
+    }
+
+    /// Which model gives the finer types, if any.
+    pub fn fine_types(&self) -> Option<&ModelDescription> {
+        self.fine_types.as_deref().map(FineTypeModel::description)
     }
 
     /// Which model finds the names.
@@ -75,7 +91,11 @@ impl Recognizer {
         for (i, spans) in sent.into_iter().zip(predicted) {
             names[i] = spans;
         }
-        assemble(text, segmentation, &names)
+        let mut entities = assemble(text, segmentation, &names)?;
+        if let Some(fine_types) = &self.fine_types {
+            fine_types.assign(segmentation, &mut entities);
+        }
+        Ok(entities)
     }
 }
 
@@ -236,6 +256,7 @@ pub fn assemble(
                     })
                     .collect(),
                 metadata: BTreeMap::new(),
+                fine_type: None,
             }
         })
         .collect();
@@ -260,6 +281,7 @@ pub fn assemble(
                 .map(|(k, v)| (k.to_owned(), v))
                 .collect(),
             mentions: vec![m],
+            fine_type: None,
         };
         value_entities.push((key, entity));
     }

@@ -169,6 +169,22 @@ pub fn entity_type(entity_type: engine::EntityType) -> v1::EntityType {
     }
 }
 
+pub fn fine_type(fine_type: engine::fine_types::FineType) -> v1::FineType {
+    use engine::fine_types::FineType as F;
+    match fine_type {
+        F::Norp => v1::FineType::Norp,
+        F::Gpe => v1::FineType::Gpe,
+        F::Loc => v1::FineType::Loc,
+        F::Fac => v1::FineType::Fac,
+        F::Event => v1::FineType::Event,
+        F::Law => v1::FineType::Law,
+        F::Product => v1::FineType::Product,
+        F::WorkOfArt => v1::FineType::WorkOfArt,
+        F::Language => v1::FineType::Language,
+        F::Org => v1::FineType::Org,
+    }
+}
+
 fn mention_kind(kind: engine::MentionKind) -> v1::MentionKind {
     match kind {
         engine::MentionKind::Proper => v1::MentionKind::Proper,
@@ -197,7 +213,7 @@ pub fn entities(entities: Vec<engine::Entity>) -> Vec<v1::Entity> {
             name: e.name,
             r#type: entity_type(e.entity_type) as i32,
             origin: origin(e.entity_type.source()) as i32,
-            fine_type: v1::FineType::Unspecified as i32,
+            fine_type: e.fine_type.map_or(v1::FineType::Unspecified, fine_type) as i32,
             salience: e.salience,
             mentions: e
                 .mentions

@@ -48,9 +48,10 @@ impl From<Error> for Status {
                 Engine::UnsupportedLanguage { .. } | Engine::Segmentation(_) => {
                     Status::invalid_argument(message)
                 }
-                Engine::ModelSpan { .. } | Engine::ModelSentences { .. } | Engine::Model(_) => {
-                    Status::internal(message)
-                }
+                Engine::ModelSpan { .. }
+                | Engine::ModelSentences { .. }
+                | Engine::Model(_)
+                | Engine::FineTypes { .. } => Status::internal(message),
             },
             // A load that failed will not succeed by retrying this call,
             // but the service as a whole is down, as UNAVAILABLE says.
