@@ -274,7 +274,7 @@ def clean_iso_name(name):
         aliases.append(paren.strip())
         name = base.strip()
     if ", " in name:
-        aliases.append(name)
+        # "Asturias, Principado de": the inverted form is no way to write it.
         name = name.split(", ", 1)[0]
     return name, aliases
 
@@ -398,6 +398,7 @@ def build(out_dir):
             "country_code": cc,
             "parent": country["id"],
             "iso_3166_2": code,
+            "iso_name": iso_name,
             "subdivision_type": sub["type"],
         }
         if cc == "US" and code[3:] in us_state_ids:
