@@ -184,7 +184,8 @@ async fn non_english_text_is_segmented_and_the_rest_declined() {
             "entities",
             "document_sentiment",
             "sentence_sentiment",
-            "entity_sentiment"
+            "entity_sentiment",
+            "links"
         ]
     );
     assert!(

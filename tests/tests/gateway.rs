@@ -73,15 +73,15 @@ async fn annotate_segments_and_reports_services_that_are_down_as_unavailable() {
         [
             ("entities", unavailable),
             ("entity_sentiment", unavailable),
+            ("links", unavailable),
             ("document_sentiment", unavailable),
             ("sentence_sentiment", unavailable),
         ]
     );
     for error in &response.errors {
-        let service = if error.feature == "entities" || error.feature == "entity_sentiment" {
-            "entities:"
-        } else {
-            "sentiment:"
+        let service = match error.feature.as_str() {
+            "entities" | "entity_sentiment" | "links" => "entities:",
+            _ => "sentiment:",
         };
         assert!(error.message.starts_with(service), "{error:?}");
     }
@@ -140,7 +140,7 @@ async fn with_the_segmenter_down_the_answer_names_what_failed() {
     );
     assert_eq!(
         response.errors.len(),
-        5,
+        6,
         "every requested feature is accounted for: {:?}",
         response.errors
     );
