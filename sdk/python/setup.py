@@ -6,6 +6,7 @@ import "copydesk.v1.common_pb2": they are written into this package's
 """
 
 import os
+import re
 from pathlib import Path
 
 from setuptools import setup
@@ -46,18 +47,46 @@ class BuildWithStubs(build_py):
         generate(Path(self.build_lib))
 
 
+def workspace_version() -> str:
+    """The workspace's version, from Cargo.toml's [workspace.package] (the
+    one the servers report), so the wheel never carries a copy by hand. A
+    source distribution has no Cargo.toml: it carries PKG-INFO instead."""
+    for cargo in (HERE.parent.parent / "Cargo.toml", HERE / "Cargo.toml"):
+        if cargo.is_file():
+            section = re.search(r"^\[workspace\.package\]\s*$(.*?)(?=^\[|\Z)", cargo.read_text(), re.M | re.S)
+            found = section and re.search(r'^version\s*=\s*"([^"]+)"', section.group(1), re.M)
+            if found:
+                return found.group(1)
+    pkg_info = HERE / "PKG-INFO"
+    if pkg_info.is_file():
+        found = re.search(r"^Version: (.+)$", pkg_info.read_text(), re.M)
+        if found:
+            return found.group(1).strip()
+    raise SystemExit("copydesk: cannot find the workspace version in ../../Cargo.toml")
+
+
 def runtime_requirements():
     # The generated code checks that the protobuf runtime is at least the
     # version that generated it: require exactly that floor.
     try:
         from google.protobuf import __version__ as protobuf_version
     except ImportError:
-        return ["grpcio>=1.66", "protobuf>=5.27"]
+        return ["grpcio>=1.66", "protobuf>=5.27", "charset-normalizer>=3.4,<4"]
     major, minor = protobuf_version.split(".")[:2]
     import grpc_tools  # noqa: F401  (present whenever protobuf came with it)
     from importlib.metadata import version
 
-    return [f"grpcio>={version('grpcio-tools')}", f"protobuf>={major}.{minor},<{int(major) + 1}"]
+    return [
+        f"grpcio>={version('grpcio-tools')}",
+        f"protobuf>={major}.{minor},<{int(major) + 1}",
+        # Detects the encoding of archive files that are not UTF-8.
+        "charset-normalizer>=3.4,<4",
+    ]
 
 
-setup(cmdclass={"build_py": BuildWithStubs}, install_requires=runtime_requirements())
+setup(
+    cmdclass={"build_py": BuildWithStubs},
+    version=workspace_version(),
+    install_requires=runtime_requirements(),
+    package_data={"copydesk": ["py.typed"]},
+)

@@ -13,14 +13,15 @@ first, and the story's tone is stored with it. Run it on a JSON article:
 import json
 import os
 import sys
+from typing import Any, Dict
 
-from copydesk import Client, DocumentError
+from copydesk import Client, CopydeskError
 
 TAG_TYPES = {"PERSON": "person", "ORGANIZATION": "organisation", "LOCATION": "place"}
 MIN_SALIENCE = 0.05  # mentioned in passing: not worth a tag
 
 
-def tags_for(client: Client, article: dict) -> dict:
+def tags_for(client: Client, article: Dict[str, Any]) -> Dict[str, Any]:
     text = f"{article.get('headline', '')}\n\n{article['body']}".strip()
     annotation = client.annotate(text, id=article.get("id", ""), features=["entities", "document_sentiment"])
     tags = [
@@ -43,7 +44,7 @@ def main() -> int:
     with Client(os.environ.get("COPYDESK_ADDR", "127.0.0.1:50051"), timeout=10) as client:
         try:
             print(json.dumps(tags_for(client, article), indent=2, ensure_ascii=False))
-        except DocumentError as error:
+        except CopydeskError as error:
             # Never block publishing on tagging: report and carry on.
             print(f"tagging skipped: {error}", file=sys.stderr)
             return 1

@@ -1,11 +1,16 @@
 """Typed results: plain dataclasses built from the protobuf messages, so
-callers never handle generated code. Offsets are in the unit the request
-asked for (code points by default: they index Python strings)."""
+callers never handle generated code. Every field of the contract
+(proto/copydesk/v1) is here. Offsets are in the unit the request asked
+for (code points by default: they index Python strings). Enums are their
+names as strings ("PERSON", "POSITIVE"); an unset one is its
+``*_UNSPECIFIED`` name."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
+
+from copydesk.errors import CopydeskError
 
 
 @dataclass(frozen=True)
@@ -21,7 +26,7 @@ class Token:
     end: int
     text: str
     norm: str
-    kind: str
+    kind: str  # WORD, NUMBER, PUNCTUATION, SYMBOL, URL, EMAIL, HASHTAG, MENTION, EMOJI
     space_after: bool
 
 
@@ -31,7 +36,7 @@ class Sentence:
     end: int
     text: str
     paragraph: int
-    kind: str
+    kind: str  # SENTENCE, LINE or LIST_ITEM
     token_begin: int
     token_end: int
     sentiment: Optional[Sentiment] = None
@@ -52,6 +57,21 @@ class Mention:
     text: str
     kind: str  # PROPER, PARTIAL, ACRONYM or VALUE
     sentence: int
+    sentiment: Optional[Sentiment] = None  # the tone towards this mention
+
+
+@dataclass(frozen=True)
+class EntityLink:
+    """An entity resolved to an entry of a knowledge base."""
+
+    source: str  # the knowledge base
+    id: str  # the entry's id in it
+    name: str
+    url: str
+    score: float
+    kind: str
+    metadata: Dict[str, str] = field(default_factory=dict)
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +83,22 @@ class Entity:
     mentions: List[Mention]
     sentiment: Optional[Sentiment] = None
     metadata: Dict[str, str] = field(default_factory=dict)
+    links: List[EntityLink] = field(default_factory=list)  # best first
+    fine_type: str = "FINE_TYPE_UNSPECIFIED"  # NORP, GPE, LOC, FAC, EVENT, LAW, PRODUCT, WORK_OF_ART, LANGUAGE, ORG
+    origin: str = "ENTITY_ORIGIN_UNSPECIFIED"  # ORIGIN_MODEL, ORIGIN_RULES, ORIGIN_KNOWLEDGE_BASE
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What the document is about, from its linked entities."""
+
+    source: str
+    id: str
+    name: str
+    kind: str
+    salience: float
+    entity_ids: List[str] = field(default_factory=list)
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +119,20 @@ class FeatureError:
 
 
 @dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    version: str
+    sha256: str
+    service: str
+
+
+@dataclass(frozen=True)
+class StageTiming:
+    stage: str
+    micros: int
+
+
+@dataclass(frozen=True)
 class Annotation:
     document_id: str
     paragraphs: List[Paragraph]
@@ -92,84 +142,22 @@ class Annotation:
     document_sentiment: Optional[Sentiment]
     language: Optional[Language]
     errors: List[FeatureError]
-    encoding: str
-
-
-@dataclass(frozen=True)
-class DocumentError(Exception):
-    """Why one document failed as a whole."""
-
-    code: str  # gRPC status code name, e.g. "INVALID_ARGUMENT"
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.code}: {self.message}"
+    encoding: str  # UTF8, UTF16 or UTF32: the unit of every offset
+    topics: List[Topic] = field(default_factory=list)
+    models: List[ModelInfo] = field(default_factory=list)
+    timings: List[StageTiming] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class BatchResult:
-    """One document of :meth:`Client.annotate_many`: ``annotation`` or
-    ``error`` is set."""
+    """One document of a batch, stream or ``annotate_many``: ``annotation``
+    or ``error`` is set. ``index`` is the document's position in the input."""
 
     index: int
     id: str
     annotation: Optional[Annotation] = None
-    error: Optional[DocumentError] = None
+    error: Optional[CopydeskError] = None
 
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-def _enum_name(enum, value: int) -> str:
-    try:
-        return enum.Name(value)
-    except ValueError:
-        return str(value)
-
-
-def _sentiment(pb, message) -> Optional[Sentiment]:
-    if not message.HasField("sentiment"):
-        return None
-    s = message.sentiment
-    return Sentiment(s.score, s.magnitude, _enum_name(pb.SentimentLabel, s.label))
-
-
-def from_proto(pb, response) -> Annotation:
-    """An ``AnnotateResponse`` as an :class:`Annotation`."""
-    seg = response.segmentation
-    tones = {s.sentence: _sentiment(pb, s) for s in response.sentences}
-    sentences = [
-        Sentence(
-            s.span.begin, s.span.end, s.text, s.paragraph, _enum_name(pb.SentenceKind, s.kind),
-            s.token_begin, s.token_end, tones.get(i),
-        )
-        for i, s in enumerate(seg.sentences)
-    ]
-    entities = [
-        Entity(
-            e.id, e.name, _enum_name(pb.EntityType, e.type), e.salience,
-            [Mention(m.span.begin, m.span.end, m.text, _enum_name(pb.MentionKind, m.kind), m.sentence) for m in e.mentions],
-            _sentiment(pb, e), dict(e.metadata),
-        )
-        for e in response.entities
-    ]
-    language = None
-    if response.meta.HasField("language"):
-        lang = response.meta.language
-        language = Language(lang.code, lang.supported, lang.confidence, lang.detected)
-    document_sentiment = None
-    if response.HasField("document_sentiment"):
-        d = response.document_sentiment
-        document_sentiment = Sentiment(d.score, d.magnitude, _enum_name(pb.SentimentLabel, d.label))
-    return Annotation(
-        document_id=response.document_id,
-        paragraphs=[Paragraph(p.span.begin, p.span.end, p.sentence_begin, p.sentence_end) for p in seg.paragraphs],
-        sentences=sentences,
-        tokens=[Token(t.span.begin, t.span.end, t.text, t.norm, _enum_name(pb.TokenKind, t.kind), t.space_after) for t in seg.tokens],
-        entities=entities,
-        document_sentiment=document_sentiment,
-        language=language,
-        errors=[FeatureError(e.feature, e.code, e.message) for e in response.errors],
-        encoding=_enum_name(pb.OffsetEncoding, response.meta.encoding),
-    )

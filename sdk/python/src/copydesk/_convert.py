@@ -1,0 +1,178 @@
+"""What the synchronous and the asyncio clients share: requests built from
+Python values, responses turned into the dataclasses of
+:mod:`copydesk.types`, and batch results into :class:`BatchResult`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
+
+from copydesk.errors import error_for_number
+from copydesk.types import (
+    Annotation,
+    BatchResult,
+    Entity,
+    EntityLink,
+    FeatureError,
+    Language,
+    Mention,
+    ModelInfo,
+    Paragraph,
+    Sentence,
+    Sentiment,
+    StageTiming,
+    Token,
+    Topic,
+)
+from copydesk.v1 import annotator_pb2, common_pb2
+
+FEATURES = ("segmentation", "entities", "document_sentiment", "sentence_sentiment", "entity_sentiment", "links")
+ENCODINGS = {"utf8": common_pb2.UTF8, "utf16": common_pb2.UTF16, "utf32": common_pb2.UTF32}
+
+DocumentLike = Union[str, Tuple[str, str], Mapping[str, str]]
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every request of a call carries besides its document."""
+
+    features: Optional[common_pb2.Features]
+    encoding: common_pb2.OffsetEncoding
+    language: str
+
+
+def options(features: Optional[Sequence[str]], encoding: str, language: str) -> Options:
+    """Checks the caller's choices once per call: ``ValueError`` on a name
+    the contract does not have."""
+    try:
+        unit = ENCODINGS[encoding.lower()]
+    except KeyError:
+        raise ValueError(f"encoding must be one of {sorted(ENCODINGS)}, not {encoding!r}") from None
+    wanted = None
+    if features is not None:
+        if isinstance(features, str):
+            raise ValueError(f"features is a list of names, not the string {features!r}")
+        unknown = set(features) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"unknown features {sorted(unknown)}; known: {FEATURES}")
+        wanted = common_pb2.Features(**{name: True for name in features})
+    return Options(wanted, unit, language)
+
+
+def document(index: int, item: DocumentLike, language: str) -> common_pb2.Document:
+    """A text (id: its position), an ``(id, text)`` pair or a mapping with
+    ``id``, ``text`` and optionally ``language`` as a ``Document``."""
+    if isinstance(item, str):
+        return common_pb2.Document(id=str(index), text=item, language_code=language)
+    if isinstance(item, Mapping):
+        return common_pb2.Document(
+            id=str(item.get("id", index)), text=item["text"], language_code=item.get("language", language)
+        )
+    doc_id, text = item
+    return common_pb2.Document(id=str(doc_id), text=text, language_code=language)
+
+
+def request(doc: common_pb2.Document, opts: Options) -> annotator_pb2.AnnotateRequest:
+    req = annotator_pb2.AnnotateRequest(document=doc, encoding=opts.encoding)
+    if opts.features is not None:
+        req.features.CopyFrom(opts.features)
+    return req
+
+
+def batch_request(docs: Sequence[common_pb2.Document], opts: Options) -> annotator_pb2.BatchAnnotateRequest:
+    req = annotator_pb2.BatchAnnotateRequest(documents=docs, encoding=opts.encoding)
+    if opts.features is not None:
+        req.features.CopyFrom(opts.features)
+    return req
+
+
+def _name(enum: EnumTypeWrapper, value: int) -> str:
+    try:
+        return str(enum.Name(value))
+    except ValueError:
+        return str(value)
+
+
+def _sentiment(message: Any) -> Optional[Sentiment]:
+    if not message.HasField("sentiment"):
+        return None
+    return _tone(message.sentiment)
+
+
+def _tone(s: common_pb2.Sentiment) -> Sentiment:
+    return Sentiment(s.score, s.magnitude, _name(common_pb2.SentimentLabel, s.label))
+
+
+def _link(link: common_pb2.EntityLink) -> EntityLink:
+    return EntityLink(
+        link.source, link.id, link.name, link.url, link.score, link.kind, dict(link.metadata), link.description
+    )
+
+
+def _entity(e: common_pb2.Entity) -> Entity:
+    mentions = [
+        Mention(m.span.begin, m.span.end, m.text, _name(common_pb2.MentionKind, m.kind), m.sentence, _sentiment(m))
+        for m in e.mentions
+    ]
+    return Entity(
+        id=e.id,
+        name=e.name,
+        type=_name(common_pb2.EntityType, e.type),
+        salience=e.salience,
+        mentions=mentions,
+        sentiment=_sentiment(e),
+        metadata=dict(e.metadata),
+        links=[_link(link) for link in e.links],
+        fine_type=_name(common_pb2.FineType, e.fine_type),
+        origin=_name(common_pb2.EntityOrigin, e.origin),
+    )
+
+
+def annotation(response: annotator_pb2.AnnotateResponse) -> Annotation:
+    """An ``AnnotateResponse`` as an :class:`Annotation`."""
+    seg = response.segmentation
+    tones: Dict[int, Optional[Sentiment]] = {s.sentence: _sentiment(s) for s in response.sentences}
+    sentences = [
+        Sentence(
+            s.span.begin, s.span.end, s.text, s.paragraph, _name(common_pb2.SentenceKind, s.kind),
+            s.token_begin, s.token_end, tones.get(i),
+        )
+        for i, s in enumerate(seg.sentences)
+    ]
+    meta = response.meta
+    language = None
+    if meta.HasField("language"):
+        lang = meta.language
+        language = Language(lang.code, lang.supported, lang.confidence, lang.detected)
+    topics: List[Topic] = [
+        Topic(t.source, t.id, t.name, t.kind, t.salience, list(t.entity_ids), t.url) for t in response.topics
+    ]
+    return Annotation(
+        document_id=response.document_id,
+        paragraphs=[Paragraph(p.span.begin, p.span.end, p.sentence_begin, p.sentence_end) for p in seg.paragraphs],
+        sentences=sentences,
+        tokens=[
+            Token(t.span.begin, t.span.end, t.text, t.norm, _name(common_pb2.TokenKind, t.kind), t.space_after)
+            for t in seg.tokens
+        ],
+        entities=[_entity(e) for e in response.entities],
+        document_sentiment=_tone(response.document_sentiment) if response.HasField("document_sentiment") else None,
+        language=language,
+        errors=[FeatureError(e.feature, e.code, e.message) for e in response.errors],
+        encoding=_name(common_pb2.OffsetEncoding, meta.encoding),
+        topics=topics,
+        models=[ModelInfo(m.name, m.version, m.sha256, m.service) for m in meta.models],
+        timings=[StageTiming(t.stage, t.micros) for t in meta.timings],
+    )
+
+
+def batch_result(index: int, doc_id: str, result: annotator_pb2.AnnotateResult) -> BatchResult:
+    """One ``AnnotateResult`` of a batch or stream; ``index`` is the
+    document's position in the caller's input (not in the call)."""
+    if result.WhichOneof("outcome") == "response":
+        return BatchResult(index, doc_id, annotation=annotation(result.response))
+    if result.WhichOneof("outcome") == "error":
+        return BatchResult(index, doc_id, error=error_for_number(result.error.code, result.error.message))
+    return BatchResult(index, doc_id, error=error_for_number(2, "the gateway sent a result with neither a response nor an error"))
