@@ -96,6 +96,18 @@ REGION_DEMONYMS = {
     "GB-NIR": ["Northern Irish"],
 }
 
+# First-level subdivisions whose ISO name is only a direction or a common
+# word ("North", "Western", "Centre", "Plateau") get their type appended
+# ("North Region", "Western Division", "Plateau State") and no bare alias:
+# "the South" of a story must not find Cameroon's South Region.
+GENERIC_REGION_NAMES = {
+    "Central", "Centre", "Center", "North", "South", "East", "West",
+    "Northern", "Southern", "Eastern", "Western", "North East", "North West",
+    "South East", "South West", "Far North", "Littoral", "Plateau", "Coast",
+    "Nord", "Sud", "Est", "Ouest", "Nord-Est", "Nord-Ouest", "Sud-Est", "Sud-Ouest",
+    "Centre-Est", "Centre-Nord", "Centre-Ouest", "Centre-Sud", "Upper", "Lower",
+}
+
 COUNTRY_PRIOR = 1.0
 ORGANISATION_PRIOR = 0.9
 # GeoNames' cities15000 has no population for subdivisions; a first-level
@@ -219,16 +231,17 @@ def edit_distance(a, b, limit):
 
 
 def is_spelling_of(alt, name):
-    """A spelling variant of the name ("Kyiv"/"Kiev", "Xi'an"/"Xian") or the
-    name without a trailing word ("New York" for "New York City")."""
+    """A spelling variant of the name ("Odesa"/"Odessa", "Xi'an"/"Xian") or
+    the name with or without a trailing "City" ("Ho Chi Minh" for "Ho Chi
+    Minh City")."""
     a, n = fold(alt), fold(name)
     squeeze = lambda s: "".join(ch for ch in s if ch.isalnum())
     if squeeze(a) == squeeze(n):
         return True
-    if n.startswith(a + " ") or a.startswith(n + " city") or n.startswith(a + "-"):
+    if n == a + " city" or a == n + " city":
         return True
     limit = 2 if len(n) >= 8 else 1
-    return len(n) >= 5 and edit_distance(a, n, limit) <= limit
+    return len(n) >= 5 and len(a) >= 5 and edit_distance(a, n, limit) <= limit
 
 
 def keep_city_alternate(alt, name, reserved):
@@ -384,6 +397,9 @@ def build(out_dir):
             english, extra_aliases = region_names[code]
             aliases = extra_aliases + [name] + aliases
             name = english
+        elif name in GENERIC_REGION_NAMES:
+            name = f"{name} {sub['type']}"
+            aliases = [a for a in aliases if a != iso_name]
         if cc == "CN":
             aliases = [a for a in aliases if not a.endswith((" Sheng", " Shi", " Zizhiqu", " SAR"))]
         country = countries[cc]
@@ -641,7 +657,10 @@ entries) and `iso3166-2.json` (5,046 subdivisions, first level = no
   `region`, `parent` = their country, id `iso3166-2:<code>`; English names
   from region_names.tsv where the ISO name is a local form; subdivisions
   that are themselves ISO 3166-1 entries (Hong Kong, Puerto Rico, ...) are
-  left out. GeoNames has no population for them here, so their prior is
+  left out. A subdivision whose ISO name is only a direction or a common
+  word gets its type appended and no bare alias ("North Region",
+  "Western Division", "Plateau State"), so "the South" finds nothing.
+  GeoNames has no population for them here, so their prior is
   {REGION_PRIOR} (not population-derived).
 - Cities: every cities15000 record, kind `city`, prior
   `min(1, log10(population + 1) / 8)`. `parent` is the US state or UK
@@ -653,8 +672,8 @@ entries) and `iso3166-2.json` (5,046 subdivisions, first level = no
   former names English news uses: Bombay, Peking, Kiev, Rangoon, ...), and
   spelling variants of the name (Latin script, capitalised, at least 4
   characters, not an all-caps code, within edit distance 1 of the folded
-  name, 2 for names of 8 characters or more, or the name without its last
-  word, "Ho Chi Minh") that are not the name of any other entry or a
+  name, 2 for names of 8 characters or more, or the name with or without
+  a trailing "City", "Ho Chi Minh") that are not the name of any other entry or a
   country's alias or demonym. One spelling per case- and diacritic-folded
   form.
 - Organisations and agencies: type `ORGANIZATION`, prior {ORGANISATION_PRIOR}.

@@ -31,7 +31,8 @@ def test_fold():
 
 def test_spelling_variants():
     assert build.is_spelling_of("Xian", "Xi’an")
-    assert build.is_spelling_of("New York", "New York City")
+    assert build.is_spelling_of("Ho Chi Minh", "Ho Chi Minh City")
+    assert not build.is_spelling_of("North", "North Salt Lake")
     assert build.is_spelling_of("Odessa", "Odesa")
     # Another city, two edits away from a 7-letter name: not a spelling.
     assert not build.is_spelling_of("Taichung", "Taitung")
@@ -107,5 +108,15 @@ def test_known_entries(base):
     assert by_id["iso3166-2:TW-TTT"]["name"] == "Taitung County"
     assert by_id["iso3166-2:GB-SCT"]["parent"] == "geonames:2635167"
     assert by_id["org:cna"]["url"] == "https://www.cna.com.tw"
+    assert by_id["iso3166-2:CM-SU"]["name"] == "South Region"
+    assert by_id["iso3166-2:NG-PL"]["name"] == "Plateau State"
+    generic = {"north", "south", "east", "west", "central", "western", "northern"}
+    for e in entries:
+        names = {build.fold(n) for n in e.get("aliases", [])}
+        if e["kind"] == "region":
+            names.add(build.fold(e["name"]))
+        assert not names & generic, e["id"]
+    congo = [e["iso_3166"] for e in entries if "Congo" in [e["name"], *e.get("aliases", [])] and e["kind"] == "country"]
+    assert sorted(congo) == ["CD", "CG"]
     kyiv = by_id["geonames:703448"]
     assert kyiv["kind"] == "city" and "Kiev" in kyiv["aliases"]
