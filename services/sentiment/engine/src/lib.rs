@@ -19,6 +19,7 @@ pub mod lexicon;
 pub mod news_calibration;
 pub mod vader;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 pub use aggregate::{Label, Sentiment};
@@ -100,6 +101,28 @@ pub struct Scratch {
     vader: vader::Scratch,
     /// The calibration's buffer of unigrams already counted.
     seen: news_calibration::Seen,
+    work: Work,
+}
+
+impl Scratch {
+    /// The work entity tone has done with this scratch so far.
+    pub fn work(&self) -> Work {
+        self.work
+    }
+}
+
+/// Counts of the steps entity tone takes, which tests compare across input
+/// sizes to check that the work grows linearly with the text (a count, not
+/// a clock, so the check is deterministic).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Bytes of sentences scanned for clause boundaries.
+    pub clause_scan_bytes: u64,
+    /// Mentions looked at (each mention of each entity once) plus covered
+    /// ranges visited while blanking mentions out of clauses.
+    pub mention_steps: u64,
+    /// Bytes of clauses copied, blanked and scored.
+    pub clause_bytes_scored: u64,
 }
 
 /// VADER plus the news calibration.
@@ -184,6 +207,17 @@ impl Analyzer {
         sentences: &[ByteSpan],
         entities: &[Vec<ByteSpan>],
     ) -> Result<Analysis, Error> {
+        self.analyze_with(text, sentences, entities, &mut Scratch::default())
+    }
+
+    /// [`Analyzer::analyze`], reusing `scratch` (which counts the work).
+    pub fn analyze_with(
+        &self,
+        text: &str,
+        sentences: &[ByteSpan],
+        entities: &[Vec<ByteSpan>],
+        scratch: &mut Scratch,
+    ) -> Result<Analysis, Error> {
         for (index, span) in sentences.iter().enumerate() {
             if text.get(span.start..span.end).is_none() {
                 return Err(Error::SentenceSpan {
@@ -207,18 +241,20 @@ impl Analyzer {
                 }
             }
         }
-        let mut scratch = Scratch::default();
         let scored: Vec<(ByteSpan, Sentiment)> = sentences
             .iter()
             .map(|&span| {
-                let sentiment = self.sentence_with(&text[span.start..span.end], &mut scratch);
+                let sentiment = self.sentence_with(&text[span.start..span.end], scratch);
                 (span, sentiment)
             })
             .collect();
         let document = aggregate::combine(scored.iter().map(|(_, s)| s));
+        // Each sentence's clause boundaries, found when a mention first
+        // falls in it and shared by every mention and entity after that.
+        let mut clauses: Vec<Option<entity_tone::Clauses>> = vec![None; sentences.len()];
         let entities = entities
             .iter()
-            .map(|mentions| self.entity(text, sentences, mentions, &mut scratch))
+            .map(|mentions| self.entity(text, sentences, &mut clauses, mentions, scratch))
             .collect();
         Ok(Analysis {
             document,
@@ -247,12 +283,26 @@ impl Analyzer {
         &self,
         text: &str,
         sentences: &[ByteSpan],
+        clauses: &mut [Option<entity_tone::Clauses>],
         mentions: &[ByteSpan],
         scratch: &mut Scratch,
     ) -> EntityTone {
+        let covered = entity_tone::Covered::of(mentions.iter().map(|m| (m.start, m.end)));
+        // Mentions in the same clause have the same tone (every mention of
+        // the entity is blanked out of it): score each clause once.
+        let mut by_clause: HashMap<(usize, usize), Sentiment> = HashMap::new();
         let tones: Vec<Sentiment> = mentions
             .iter()
-            .map(|mention| self.mention(text, sentences, *mention, mentions, scratch))
+            .map(|mention| {
+                scratch.work.mention_steps += 1;
+                let Some((start, end)) = Self::clause(text, sentences, clauses, *mention, scratch)
+                else {
+                    return Sentiment::default();
+                };
+                *by_clause
+                    .entry((start, end))
+                    .or_insert_with(|| self.blanked(text, start, end, &covered, scratch))
+            })
             .collect();
         EntityTone {
             sentiment: aggregate::combine(&tones),
@@ -260,40 +310,45 @@ impl Analyzer {
         }
     }
 
-    /// The tone of the clause around `mention`, with every mention of the
-    /// entity in it blanked out.
-    fn mention(
-        &self,
+    /// The document range of the clause around `mention`. A mention
+    /// outside every sentence (whitespace, or a segmentation that skips
+    /// text) has no clause and so no tone.
+    fn clause(
         text: &str,
         sentences: &[ByteSpan],
+        clauses: &mut [Option<entity_tone::Clauses>],
         mention: ByteSpan,
-        all: &[ByteSpan],
+        scratch: &mut Scratch,
+    ) -> Option<(usize, usize)> {
+        // The sentence holding the mention's first byte.
+        let index = sentences.partition_point(|s| s.end <= mention.start);
+        let sentence = sentences
+            .get(index)
+            .filter(|s| s.start <= mention.start && mention.start < s.end.max(s.start + 1))?;
+        let found = clauses.get_mut(index)?.get_or_insert_with(|| {
+            scratch.work.clause_scan_bytes += sentence.len() as u64;
+            entity_tone::Clauses::of(&text[sentence.start..sentence.end])
+        });
+        Some(found.around(sentence.start, mention.start))
+    }
+
+    /// The tone of the clause `start..end` with every byte `covered` by
+    /// the entity's mentions blanked out.
+    fn blanked(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        covered: &entity_tone::Covered,
         scratch: &mut Scratch,
     ) -> Sentiment {
-        // The sentence holding the mention's first byte; a mention outside
-        // every sentence (whitespace, or a segmentation that skips text)
-        // has no clause and so no tone.
-        let index = sentences.partition_point(|s| s.end <= mention.start);
-        let Some(sentence) = sentences
-            .get(index)
-            .filter(|s| s.start <= mention.start && mention.start < s.end.max(s.start + 1))
-        else {
-            return Sentiment::default();
-        };
-        let (start, end) = entity_tone::clause_around(
-            &text[sentence.start..sentence.end],
-            sentence.start,
-            mention.start,
-        );
+        scratch.work.clause_bytes_scored += (end - start) as u64;
         let mut clause = text[start..end].to_owned();
-        for other in all {
-            let from = other.start.max(start);
-            let to = other.end.min(end);
-            if from < to {
-                // Spaces for the mention's bytes keep the string valid UTF-8
-                // (whole characters are replaced) and its length unchanged.
-                clause.replace_range(from - start..to - start, &" ".repeat(to - from));
-            }
+        for (from, to) in covered.within(start, end) {
+            scratch.work.mention_steps += 1;
+            // Spaces for the mention's bytes keep the string valid UTF-8
+            // (whole characters are replaced) and its length unchanged.
+            clause.replace_range(from - start..to - start, &" ".repeat(to - from));
         }
         self.sentence_with(&clause, scratch)
     }
