@@ -1,6 +1,7 @@
 //! `copydesk models`: which model files the servers would load from a
 //! models directory, and whether they load: the NER weights are checked
-//! against their SHA256SUMS, the sentiment files are parsed. For operators
+//! against their SHA256SUMS, the sentiment files are parsed, the default
+//! knowledge base is read whole and checked against its SHA256SUMS. For operators
 //! checking an image or a volume before rolling it out.
 
 use std::path::PathBuf;
@@ -57,6 +58,34 @@ pub fn run(args: ModelsArgs) -> ExitCode {
         Err(error) => {
             failed = true;
             println!("FAIL  sentiment  {error}");
+        }
+    }
+
+    let started = Instant::now();
+    let knowledge_dir = dir.join(copydesk_knowledge_server::config::DEFAULT_BASE_DIR);
+    match copydesk_knowledge::load_default(
+        &knowledge_dir,
+        copydesk_knowledge::load::DEFAULT_MAX_FILE_BYTES,
+    ) {
+        Ok(base) => {
+            let files = if knowledge_dir.join("SHA256SUMS").exists() {
+                "SHA256SUMS verified"
+            } else {
+                "no SHA256SUMS"
+            };
+            println!(
+                "ok    knowledge  base {} {} ({} entries in {} files; sha256 {}; {files}; loaded in {:.2} s)",
+                base.name,
+                base.version,
+                base.entries.len(),
+                base.paths.len(),
+                base.sha256,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Err(error) => {
+            failed = true;
+            println!("FAIL  knowledge  {error}");
         }
     }
 

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use copydesk_entities_server::EntitiesConfig;
 use copydesk_gateway::{GatewayConfig, GatewayOptions};
+use copydesk_knowledge_server::KnowledgeConfig;
 use copydesk_segmenter_server::SegmenterConfig;
 use copydesk_sentiment_server::SentimentConfig;
 use tokio::net::TcpListener;
@@ -47,13 +48,30 @@ pub struct UpArgs {
     )]
     sentiment_listen: SocketAddr,
 
+    /// Where the knowledge service listens.
+    #[arg(
+        long,
+        env = "COPYDESK_KNOWLEDGE_LISTEN",
+        default_value = "127.0.0.1:50055"
+    )]
+    knowledge_listen: SocketAddr,
+
+    /// A newsroom's own knowledge base (JSON Lines); repeat for several.
+    /// Reloaded when the file changes or on SIGHUP.
+    #[arg(
+        long = "newsroom-base",
+        env = "COPYDESK_NEWSROOM_BASES",
+        value_delimiter = ','
+    )]
+    newsroom_bases: Vec<PathBuf>,
+
     /// Directory holding the models (`neuroner-conll2003-en/`, `vader/`,
-    /// `sentiment-news/`). Unset: `./models` when it exists, else the
-    /// checkout's `models/` this binary was built from.
+    /// `sentiment-news/`, `knowledge/default/`). Unset: `./models` when it
+    /// exists, else the checkout's `models/` this binary was built from.
     #[arg(long, env = "COPYDESK_MODELS_DIR")]
     models_dir: Option<PathBuf>,
 
-    /// Document size limit and server settings, the same for all four.
+    /// Document size limit and server settings, the same for all five.
     #[command(flatten)]
     segmenter: SegmenterConfig,
 
@@ -69,6 +87,8 @@ pub enum ServeCommand {
     Entities(EntitiesArgs),
     /// The sentiment analyzer: document, sentence and entity tone.
     Sentiment(SentimentArgs),
+    /// The knowledge service: entity links, topics, Lookup for tagging.
+    Knowledge(KnowledgeArgs),
     /// The gateway: the Annotator over gRPC and HTTP/JSON.
     // Boxed: its many flags would make every variant as large.
     Gateway(Box<GatewayArgs>),
@@ -81,6 +101,7 @@ impl ServeCommand {
             ServeCommand::Segmenter(_) => &copydesk_segmenter_server::SERVER_NAME,
             ServeCommand::Entities(_) => &copydesk_entities_server::SERVER_NAME,
             ServeCommand::Sentiment(_) => &copydesk_sentiment_server::SERVER_NAME,
+            ServeCommand::Knowledge(_) => &copydesk_knowledge_server::SERVER_NAME,
             ServeCommand::Gateway(_) => &copydesk_gateway::SERVER_NAME,
         }
     }
@@ -129,6 +150,20 @@ pub struct SentimentArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct KnowledgeArgs {
+    /// Where to listen.
+    #[arg(
+        long,
+        env = "COPYDESK_KNOWLEDGE_LISTEN",
+        default_value = "0.0.0.0:50055"
+    )]
+    listen: SocketAddr,
+
+    #[command(flatten)]
+    config: KnowledgeConfig,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct GatewayArgs {
     /// Where to listen (gRPC and HTTP/JSON).
     #[arg(long, env = "COPYDESK_GATEWAY_LISTEN", default_value = "0.0.0.0:50051")]
@@ -150,6 +185,7 @@ pub async fn up(args: UpArgs) -> anyhow::Result<()> {
     let segmenter_listener = bind(args.segmenter_listen, "segmenter").await?;
     let entities_listener = bind(args.entities_listen, "entities service").await?;
     let sentiment_listener = bind(args.sentiment_listen, "sentiment service").await?;
+    let knowledge_listener = bind(args.knowledge_listen, "knowledge service").await?;
     let gateway_listener = bind(args.gateway_listen, "gateway").await?;
     let url = |listener: &TcpListener| -> anyhow::Result<String> {
         Ok(format!("http://{}", reachable(listener.local_addr()?)))
@@ -163,6 +199,13 @@ pub async fn up(args: UpArgs) -> anyhow::Result<()> {
         models_dir: models_dir.clone(),
         server: server.clone(),
     };
+    let knowledge_config = KnowledgeConfig {
+        max_document_bytes: limit,
+        knowledge_dir: models_dir.join(copydesk_knowledge_server::config::DEFAULT_BASE_DIR),
+        newsroom_bases: args.newsroom_bases,
+        server: server.clone(),
+        ..KnowledgeConfig::default()
+    };
     let sentiment_config = SentimentConfig {
         max_document_bytes: limit,
         models_dir: Some(models_dir),
@@ -172,8 +215,7 @@ pub async fn up(args: UpArgs) -> anyhow::Result<()> {
         segmenter_addr: url(&segmenter_listener)?,
         entities_addr: url(&entities_listener)?,
         sentiment_addr: url(&sentiment_listener)?,
-        // Until `up` runs the knowledge server itself: the default address.
-        knowledge_addr: copydesk_gateway::config::DEFAULT_KNOWLEDGE_ADDR.to_owned(),
+        knowledge_addr: url(&knowledge_listener)?,
         gateway: args.gateway,
         max_document_bytes: limit,
         server,
@@ -195,6 +237,11 @@ pub async fn up(args: UpArgs) -> anyhow::Result<()> {
         sentiment_config,
         shutdown.wait(),
     ));
+    let knowledge = tokio::spawn(copydesk_knowledge_server::serve(
+        knowledge_listener,
+        knowledge_config,
+        shutdown.wait(),
+    ));
     let gateway = tokio::spawn(copydesk_gateway::serve(
         gateway_listener,
         gateway_config,
@@ -207,13 +254,18 @@ pub async fn up(args: UpArgs) -> anyhow::Result<()> {
     });
 
     // If any server stops on its own, stop the others too.
-    let (segmenter, entities, sentiment, gateway) = tokio::join!(
+    let (segmenter, entities, sentiment, knowledge, gateway) = tokio::join!(
         finish(segmenter, "segmenter", shutdown.clone()),
         finish(entities, "entities service", shutdown.clone()),
         finish(sentiment, "sentiment service", shutdown.clone()),
+        finish(knowledge, "knowledge service", shutdown.clone()),
         finish(gateway, "gateway", shutdown.clone())
     );
-    segmenter.and(entities).and(sentiment).and(gateway)
+    segmenter
+        .and(entities)
+        .and(sentiment)
+        .and(knowledge)
+        .and(gateway)
 }
 
 /// The models directory for `copydesk up`: as given, else `./models` in a
@@ -260,6 +312,7 @@ pub async fn serve(command: ServeCommand) -> ExitCode {
         ServeCommand::Segmenter(args) => serve_segmenter(args).await,
         ServeCommand::Entities(args) => serve_entities(args).await,
         ServeCommand::Sentiment(args) => serve_sentiment(args).await,
+        ServeCommand::Knowledge(args) => serve_knowledge(args).await,
         ServeCommand::Gateway(args) => serve_gateway(*args).await,
     };
     crate::report(result)
@@ -274,6 +327,12 @@ async fn serve_entities(args: EntitiesArgs) -> anyhow::Result<()> {
 async fn serve_sentiment(args: SentimentArgs) -> anyhow::Result<()> {
     let listener = bind(args.listen, "sentiment service").await?;
     copydesk_sentiment_server::serve(listener, args.config, signal()).await?;
+    Ok(())
+}
+
+async fn serve_knowledge(args: KnowledgeArgs) -> anyhow::Result<()> {
+    let listener = bind(args.listen, "knowledge service").await?;
+    copydesk_knowledge_server::serve(listener, args.config, signal()).await?;
     Ok(())
 }
 
