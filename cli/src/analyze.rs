@@ -1,11 +1,12 @@
 //! `copydesk analyze`: send a text to a gateway and show what came back.
 
+use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use copydesk_client::{Client, ClientOptions, resume};
 use copydesk_proto::v1::{
@@ -52,10 +53,20 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     json: bool,
 
-    /// One JSON object per line and document: {"id": PATH, "annotation":
-    /// {...}} or {"id": PATH, "error": {"code", "message"}}.
+    /// One JSON object per line and document: {"id": PATH,
+    /// "input_encoding": "windows-1252", "annotation": {...}} or {"id":
+    /// PATH, "input_encoding": ..., "error": {"code", "message"}}.
+    /// "input_encoding" is the encoding the file was read in (null when it
+    /// could not be read); offsets index the decoded text, not the file.
     #[arg(long)]
     jsonl: bool,
+
+    /// The encoding of the input files, a WHATWG label (utf-8,
+    /// windows-1252, latin1, iso-8859-15, shift_jis, ...). Default: UTF-8
+    /// when a file is valid UTF-8 or has a byte order mark, otherwise the
+    /// encoding detected (chardetng), per file.
+    #[arg(long, value_parser = inputs::encoding_label)]
+    input_encoding: Option<&'static encoding_rs::Encoding>,
 
     /// Skip documents whose id is already in this JSONL file, such as the
     /// --jsonl output of an interrupted run (append to it: `>> FILE`);
@@ -174,8 +185,9 @@ async fn one(
     style: &Style,
 ) -> Result<u8, String> {
     let text = input
-        .read()
-        .map_err(|e| format!("cannot read {} as UTF-8 text: {e}", input.id()))?;
+        .read(args.input_encoding)
+        .map_err(|e| format!("{}: {e}", input.id()))?
+        .text;
     let mut request = client.request(text).encoding(encoding);
     if let Some(features) = features(&args.features) {
         request = request.features(features);
@@ -216,24 +228,31 @@ async fn many(
     let bar = progress_bar(total);
     let failed = Arc::new(AtomicUsize::new(0));
     let language = args.language.clone().unwrap_or_default();
+    let forced = args.input_encoding;
+    // The encoding of each document sent, in order: the batch answers in
+    // the same order, so each line names the encoding of its file.
+    let read_in = Arc::new(Mutex::new(VecDeque::new()));
     // Files are read as the batch pulls them, so a large archive is never
     // all in memory; one that cannot be read is reported and left out.
     let documents = {
         let failed = Arc::clone(&failed);
         let bar = bar.clone();
+        let read_in = Arc::clone(&read_in);
         inputs
             .into_iter()
-            .filter_map(move |input| match input.read() {
-                Ok(text) => Some(Document {
-                    id: input.id(),
-                    text,
-                    language_code: language.clone(),
-                    content_type: 0,
-                }),
-                Err(error) => {
+            .filter_map(move |input| match input.read(forced) {
+                Ok(decoded) => {
+                    lock(&read_in).push_back(decoded.encoding.name());
+                    Some(Document {
+                        id: input.id(),
+                        text: decoded.text,
+                        language_code: language.clone(),
+                        content_type: 0,
+                    })
+                }
+                Err(message) => {
                     failed.fetch_add(1, Ordering::Relaxed);
                     bar.inc(1);
-                    let message = format!("cannot read as UTF-8 text: {error}");
                     bar.suspend(|| report_failure(&input.id(), None, &message, lines));
                     None
                 }
@@ -250,11 +269,14 @@ async fn many(
     let mut results = std::pin::pin!(batch.run_iter(documents));
     while let Some(item) = results.next().await {
         bar.inc(1);
+        let input_encoding = lock(&read_in).pop_front();
         match item.result {
-            Ok(response) if lines => match jsonl_line(&item.id, "annotation", &response) {
-                Ok(line) => bar.suspend(|| println!("{line}")),
-                Err(error) => return Err(format!("response to JSON: {error}")),
-            },
+            Ok(response) if lines => {
+                match jsonl_line(&item.id, input_encoding, "annotation", &response) {
+                    Ok(line) => bar.suspend(|| println!("{line}")),
+                    Err(error) => return Err(format!("response to JSON: {error}")),
+                }
+            }
             Ok(response) => {
                 let text = format!("== {}\n{}\n", item.id, summary(&response, style));
                 bar.suspend(|| print!("{text}"));
@@ -266,7 +288,9 @@ async fn many(
                     copydesk_client::Error::Status(status) => status.message().to_owned(),
                     other => other.to_string(),
                 };
-                bar.suspend(|| report_failure(&item.id, code, &message, lines));
+                bar.suspend(|| {
+                    report_failure_read_in(&item.id, input_encoding, code, &message, lines);
+                });
             }
         }
     }
@@ -279,27 +303,53 @@ async fn many(
     Ok(exit::OK)
 }
 
+/// The queue of encodings, even if a thread panicked holding it.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A document that could not be read: as [`report_failure_read_in`], with
+/// no encoding.
+fn report_failure(id: &str, code: Option<i32>, message: &str, lines: bool) {
+    report_failure_read_in(id, None, code, message, lines);
+}
+
 /// A failed document: on standard error, and as a JSONL line (without the
 /// "annotation" key) so the output stays one line per document.
-fn report_failure(id: &str, code: Option<i32>, message: &str, lines: bool) {
+fn report_failure_read_in(
+    id: &str,
+    input_encoding: Option<&str>,
+    code: Option<i32>,
+    message: &str,
+    lines: bool,
+) {
     eprintln!("copydesk: {id}: {message}");
     if lines {
         let error = serde_json::json!({
             "code": code.unwrap_or(tonic::Code::Unknown as i32),
             "message": message,
         });
-        if let Ok(line) = jsonl_line(id, "error", &error) {
+        if let Ok(line) = jsonl_line(id, input_encoding, "error", &error) {
             println!("{line}");
         }
     }
 }
 
-/// `{"id": ..., key: value}` with the id first, so `head` and `grep` show
-/// which document a line is about without scrolling past the annotation.
-fn jsonl_line<T: serde::Serialize>(id: &str, key: &str, value: &T) -> serde_json::Result<String> {
+/// `{"id": ..., "input_encoding": ..., key: value}` with the id first, so
+/// `head` and `grep` show which document a line is about without scrolling
+/// past the annotation.
+fn jsonl_line<T: serde::Serialize>(
+    id: &str,
+    input_encoding: Option<&str>,
+    key: &str,
+    value: &T,
+) -> serde_json::Result<String> {
     Ok(format!(
-        "{{\"id\":{},\"{key}\":{}}}",
+        "{{\"id\":{},\"input_encoding\":{},\"{key}\":{}}}",
         serde_json::to_string(id)?,
+        serde_json::to_string(&input_encoding)?,
         serde_json::to_string(value)?
     ))
 }
@@ -312,11 +362,22 @@ fn progress_bar(total: u64) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new(total);
     if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{bar:40.cyan/blue} {pos}/{len} documents  {per_sec}  ETA {eta}",
+        "{bar:40.cyan/blue} {pos}/{len} documents  {rate}  ETA {eta}",
     ) {
-        bar.set_style(style);
+        // indicatif's {per_sec} prints four decimals; one is plenty.
+        bar.set_style(style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{}", rate(state.per_sec()));
+            },
+        ));
     }
     bar
+}
+
+/// "12.3 documents/s".
+fn rate(per_sec: f64) -> String {
+    format!("{per_sec:.1} documents/s")
 }
 
 fn features(wanted: &[FeatureArg]) -> Option<Features> {
@@ -609,6 +670,18 @@ mod tests {
         assert_eq!(text, "Yes, \x1b[1;36mZoë\x1b[0m said.");
         // A span off the character boundaries is left plain.
         assert_eq!(highlight(&response, 1, "Yes, Zoë", 11), "Yes, Zoë");
+    }
+
+    #[test]
+    fn lines_name_the_input_encoding_and_the_rate_has_one_decimal() {
+        let line = jsonl_line("a.txt", Some("windows-1252"), "error", &1).unwrap_or_default();
+        assert_eq!(
+            line,
+            r#"{"id":"a.txt","input_encoding":"windows-1252","error":1}"#
+        );
+        let unread = jsonl_line("b.txt", None, "error", &1).unwrap_or_default();
+        assert_eq!(unread, r#"{"id":"b.txt","input_encoding":null,"error":1}"#);
+        assert_eq!(rate(12.345_678), "12.3 documents/s");
     }
 
     #[test]

@@ -1,8 +1,25 @@
 //! What `copydesk analyze` reads: files, directories (recursively), glob
 //! patterns and standard input ("-"), expanded to a sorted list of files so
-//! runs are repeatable and resumable.
+//! runs are repeatable and resumable; and how their bytes become text.
+//!
+//! Newsroom archives hold Windows-1252 and Latin-1 files beside UTF-8 ones.
+//! A file is read as UTF-8 when it is valid UTF-8 (or has a byte order
+//! mark); otherwise its encoding is detected (chardetng) and it is decoded
+//! with encoding_rs, or decoded in the encoding the caller names. A file is
+//! never decoded with replacement characters: bytes that are not valid in
+//! the encoding are an error naming it. Offsets in the answer index the
+//! decoded text (as sent to the gateway), not the file's bytes.
 
 use std::path::{Path, PathBuf};
+
+use encoding_rs::Encoding;
+
+/// A document's text and the encoding it was read in.
+#[derive(Debug)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static Encoding,
+}
 
 /// One document to read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,11 +37,72 @@ impl Input {
         }
     }
 
-    pub fn read(&self) -> std::io::Result<String> {
-        match self {
-            Input::Stdin => std::io::read_to_string(std::io::stdin()),
-            Input::File(path) => std::fs::read_to_string(path),
+    /// Reads and decodes the document: in `encoding` if given, otherwise
+    /// UTF-8 or the detected encoding (see the module's documentation).
+    pub fn read(&self, encoding: Option<&'static Encoding>) -> Result<Decoded, String> {
+        let bytes = match self {
+            Input::Stdin => {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map(|_| bytes)
+            }
+            Input::File(path) => std::fs::read(path),
         }
+        .map_err(|e| format!("cannot read: {e}"))?;
+        decode(&bytes, encoding)
+    }
+}
+
+/// The encoding named by a WHATWG label ("windows-1252", "latin1",
+/// "iso-8859-15", "utf-8", ...), for `--input-encoding`.
+pub fn encoding_label(label: &str) -> Result<&'static Encoding, String> {
+    Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+        format!(
+            "{label:?} is not an encoding label (e.g. utf-8, windows-1252, iso-8859-15, shift_jis)"
+        )
+    })
+}
+
+/// Fewer non-ASCII bytes than this and detection favours Western
+/// European encodings.
+const FEW_NON_ASCII_BYTES: usize = 8;
+
+/// Decodes `bytes` in `forced`, or else by their byte order mark, as UTF-8
+/// when they are valid UTF-8, or in the encoding chardetng guesses. Bytes
+/// not valid in the chosen encoding are an error, never replaced.
+pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded, String> {
+    let (encoding, body) = match forced {
+        Some(encoding) => (encoding, bytes),
+        None => match Encoding::for_bom(bytes) {
+            Some((encoding, bom)) => (encoding, &bytes[bom..]),
+            None if std::str::from_utf8(bytes).is_ok() => (encoding_rs::UTF_8, bytes),
+            None => {
+                let mut detector = chardetng::EncodingDetector::new();
+                detector.feed(bytes, true);
+                // UTF-8 was ruled out above. A handful of non-ASCII bytes
+                // are symbols or a name's accents more than a language's
+                // letters, too little for chardetng (a file whose one is a
+                // pound sign is "Windows-1250": Ł): there a Western
+                // European domain is the hint, favouring Windows-1252 as
+                // browsers do. Past that the text decides.
+                let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count();
+                let hint = (non_ascii < FEW_NON_ASCII_BYTES).then_some(b"uk".as_slice());
+                (detector.guess(hint, false), bytes)
+            }
+        },
+    };
+    match encoding.decode_without_bom_handling_and_without_replacement(body) {
+        Some(text) => Ok(Decoded {
+            text: text.into_owned(),
+            encoding,
+        }),
+        None if forced.is_some() => Err(format!(
+            "not valid {} text (--input-encoding)",
+            encoding.name()
+        )),
+        None => Err(format!(
+            "not valid UTF-8, nor {} (the detected encoding): name it with --input-encoding",
+            encoding.name()
+        )),
     }
 }
 
@@ -114,5 +192,67 @@ mod tests {
         assert_eq!(expand(&[]).unwrap(), [Input::Stdin]);
         assert!(expand(&[format!("{}/nothing*", root.display())]).is_err());
         assert!(expand(&[format!("{}/missing.txt", root.display())]).is_err());
+    }
+
+    /// A real Windows-1252 file: curly quotes, an en dash, é, ü and €
+    /// are single bytes that are not valid UTF-8.
+    const CP1252: &[u8] =
+        b"\x93Caf\xe9 M\xfcller\x94, said Angela Merkel in Berlin \x96 it cost \x805 million.";
+    const CP1252_TEXT: &str =
+        "\u{201c}Café Müller\u{201d}, said Angela Merkel in Berlin \u{2013} it cost €5 million.";
+
+    #[test]
+    fn windows_1252_files_are_detected_and_decoded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("story.txt");
+        std::fs::write(&path, CP1252).unwrap();
+        let decoded = Input::File(path).read(None).unwrap();
+        assert_eq!(decoded.text, CP1252_TEXT);
+        assert_eq!(decoded.encoding.name(), "windows-1252");
+        // One non-ASCII byte (as in the BBC archive's sports/199.txt): a
+        // pound sign in Windows-1252, not an Ł in Windows-1250.
+        let pound = decode(b"He was fined \xa315,000 on Monday.", None).unwrap();
+        assert_eq!(pound.text, "He was fined £15,000 on Monday.");
+        assert_eq!(pound.encoding.name(), "windows-1252");
+        // Clearly other encodings are still found.
+        let (polish, _, _) = encoding_rs::WINDOWS_1250
+            .encode("Zażółć gęślą jaźń: prezydent Wałęsa przemawiał w Gdańsku o świętach.");
+        assert_eq!(
+            decode(&polish, None).unwrap().encoding.name(),
+            "windows-1250"
+        );
+        let (russian, _, _) = encoding_rs::WINDOWS_1251
+            .encode("Президент России заявил в понедельник, что переговоры идут хорошо.");
+        assert_eq!(
+            decode(&russian, None).unwrap().encoding.name(),
+            "windows-1251"
+        );
+    }
+
+    #[test]
+    fn utf8_and_byte_order_marks_come_first() {
+        let utf8 = decode("Zürich".as_bytes(), None).unwrap();
+        assert_eq!(
+            (utf8.text.as_str(), utf8.encoding.name()),
+            ("Zürich", "UTF-8")
+        );
+        let bom = decode(b"\xef\xbb\xbfParis", None).unwrap();
+        assert_eq!((bom.text.as_str(), bom.encoding.name()), ("Paris", "UTF-8"));
+        let utf16 = decode(b"\xff\xfeP\0a\0", None).unwrap();
+        assert_eq!(
+            (utf16.text.as_str(), utf16.encoding.name()),
+            ("Pa", "UTF-16LE")
+        );
+    }
+
+    #[test]
+    fn a_named_encoding_is_used_and_invalid_bytes_are_an_error() {
+        let latin1 = encoding_label("latin1").unwrap();
+        // WHATWG: the Latin-1 labels name Windows-1252.
+        assert_eq!(latin1.name(), "windows-1252");
+        assert_eq!(decode(CP1252, Some(latin1)).unwrap().text, CP1252_TEXT);
+        let error = decode(CP1252, Some(encoding_rs::UTF_8)).unwrap_err();
+        assert!(error.contains("not valid UTF-8"), "{error}");
+        assert!(encoding_label("klingon").is_err());
     }
 }

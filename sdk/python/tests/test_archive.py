@@ -31,6 +31,10 @@ def test_decode_reads_utf8_boms_and_legacy_encodings():
     assert decode("Zürich".encode()) == ("Zürich", "UTF-8")
     assert decode(b"\xef\xbb\xbfParis") == ("Paris", "UTF-8")
     assert decode(CP1252_TEXT.encode("cp1252")) == (CP1252_TEXT, "windows-1252")
+    # One pound sign (the BBC archive's sports/199.txt): not an Ł.
+    assert decode(b"He was fined \xa315,000.") == ("He was fined £15,000.", "windows-1252")
+    polish = "Zażółć gęślą jaźń: prezydent Wałęsa przemawiał w Gdańsku o świętach."
+    assert decode(polish.encode("cp1250")) == (polish, "windows-1250")
     assert decode("Zoë".encode("latin-1"), "latin-1") == ("Zoë", "windows-1252")
     assert decode(LATIN_TEXT.encode("cp1252"), "windows-1252")[0] == LATIN_TEXT
     with pytest.raises(ValueError):

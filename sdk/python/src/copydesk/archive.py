@@ -95,6 +95,9 @@ def _walk(directory: str) -> Iterator[str]:
             yield path
 
 
+# Fewer non-ASCII bytes than this and detection favours Windows-1252.
+FEW_NON_ASCII_BYTES = 8
+
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
@@ -123,16 +126,24 @@ def decode(data: bytes, encoding: Optional[str] = None) -> Tuple[str, str]:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    # As the CLI decides: a handful of non-ASCII bytes are symbols or a
+    # name's accents, too little for a detector (a file whose one is a
+    # pound sign comes out "Windows-1250": Ł), so Windows-1252, as browsers
+    # fall back for Western text; past that the detector decides.
+    if sum(1 for byte in data if byte >= 0x80) < FEW_NON_ASCII_BYTES:
+        try:
+            return data.decode("cp1252"), "windows-1252"
+        except UnicodeDecodeError:
+            pass
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise ValueError("not UTF-8, and no other encoding fits it (name one: input_encoding)")
     name = codecs.lookup(best.encoding).name
     if name != "cp1252":
-        # Short texts fit several single-byte encodings equally well (a
-        # Windows-1252 file is often "detected" as 1250). When Windows-1252
-        # reads the same text, name it: the usual encoding of Western
-        # newsroom archives. Latin-1 is read as Windows-1252 as browsers and
-        # encoding_rs do: its 0x80-0x9F are quotes and dashes, not controls.
+        # Single-byte encodings often read a text the same way (a
+        # Windows-1252 file "detected" as 1250): then name Windows-1252.
+        # Latin-1 is read as Windows-1252 as browsers and encoding_rs do:
+        # its 0x80-0x9F are quotes and dashes, not control codes.
         try:
             if name == "iso8859-1" or data.decode("cp1252") == str(best):
                 name = "cp1252"
@@ -212,6 +223,12 @@ def import_archive(
             events.append((path, name, None))
             yield path, text
 
+    with open(journal, "ab+") as raw:
+        # A line cut short by a crash: start on a line of our own.
+        if raw.seek(0, os.SEEK_END) > 0:
+            raw.seek(-1, os.SEEK_END)
+            if raw.read(1) != b"\n":
+                raw.write(b"\n")
     with open(journal, "a", encoding="utf-8") as out:
         position = 0
         for result in client.annotate_stream(
