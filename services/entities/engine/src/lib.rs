@@ -6,6 +6,8 @@
 //! the benchmarks call it in-process.
 //!
 //! Where things are:
+//! - [`corrections`]: rules that correct the model's names on news copy
+//!   (credits, titles, institutions, coordination, indices, surnames);
 //! - [`rules`]: DATE, TIME, MONEY, PERCENT, QUANTITY, CARDINAL, ORDINAL over
 //!   the segmenter's tokens;
 //! - [`mention_groups`]: names grouped into entities (full name and surname,
@@ -16,6 +18,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod corrections;
 pub mod error;
 pub mod fine_types;
 pub mod mention_groups;

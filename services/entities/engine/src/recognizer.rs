@@ -8,6 +8,7 @@ use std::sync::Arc;
 use copydesk_ner::{ModelDescription, NameLabel, NameSpan, NerModel};
 use copydesk_segmenter::{ByteSpan, Language, Segmentation};
 
+use crate::corrections;
 use crate::error::Error;
 use crate::fine_types::FineTypeModel;
 use crate::mention_groups::{self, NameMention};
@@ -162,6 +163,11 @@ pub fn assemble(
     names: &[Vec<NameSpan>],
 ) -> Result<Vec<Entity>, Error> {
     check_segmentation(text, segmentation)?;
+    let corrected = {
+        let _stage = tracing::info_span!("corrections").entered();
+        corrections::correct(segmentation, names)
+    };
+    let names = corrected.as_slice();
     let tokens = &segmentation.tokens;
     let mut sentence_of = vec![0; tokens.len()];
     for (i, s) in segmentation.sentences.iter().enumerate() {
