@@ -8,6 +8,7 @@
 //! Where things are:
 //! - [`corrections`]: rules that correct the model's names on news copy
 //!   (credits, titles, institutions, coordination, indices, surnames);
+//! - [`headlines`]: headlines and kickers recased before the model reads them;
 //! - [`rules`]: DATE, TIME, MONEY, PERCENT, QUANTITY, CARDINAL, ORDINAL over
 //!   the segmenter's tokens;
 //! - [`mention_groups`]: names grouped into entities (full name and surname,
@@ -21,6 +22,7 @@
 pub mod corrections;
 pub mod error;
 pub mod fine_types;
+pub mod headlines;
 pub mod mention_groups;
 pub mod recognizer;
 pub mod rules;

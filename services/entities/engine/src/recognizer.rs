@@ -11,6 +11,7 @@ use copydesk_segmenter::{ByteSpan, Language, Segmentation};
 use crate::corrections;
 use crate::error::Error;
 use crate::fine_types::FineTypeModel;
+use crate::headlines;
 use crate::mention_groups::{self, NameMention};
 use crate::rules::{self, ValueMatch};
 use crate::salience::{self, Placement};
@@ -56,18 +57,39 @@ impl Recognizer {
     ) -> Result<Vec<Entity>, Error> {
         check_language(&segmentation.language)?;
         check_segmentation(text, segmentation)?;
+        // Headlines are read recased (see `headlines`).
+        let tokens = &segmentation.tokens;
+        let headline: Vec<bool> = segmentation
+            .sentences
+            .iter()
+            .map(|s| headlines::is_headline(&self.model, &tokens[s.token_start..s.token_end]))
+            .collect();
+        let mut recased: Vec<Option<Vec<String>>> = vec![None; headline.len()];
+        if headline.contains(&true) {
+            let body = headlines::body_forms(tokens, &segmentation.sentences, &headline);
+            for (i, s) in segmentation.sentences.iter().enumerate() {
+                if headline[i] {
+                    recased[i] = Some(headlines::recase(
+                        &self.model,
+                        &tokens[s.token_start..s.token_end],
+                        &body,
+                    ));
+                }
+            }
+        }
         // One batch per document; empty sentences are not sent at all.
         let mut sent = Vec::new();
         let mut batch: Vec<Vec<&str>> = Vec::new();
         for (i, s) in segmentation.sentences.iter().enumerate() {
             if s.token_start < s.token_end {
                 sent.push(i);
-                batch.push(
-                    segmentation.tokens[s.token_start..s.token_end]
+                batch.push(match &recased[i] {
+                    Some(words) => words.iter().map(String::as_str).collect(),
+                    None => tokens[s.token_start..s.token_end]
                         .iter()
                         .map(|t| t.norm.as_ref())
                         .collect(),
-                );
+                });
             }
         }
         let predicted = if batch.is_empty() {

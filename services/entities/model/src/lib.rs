@@ -185,6 +185,15 @@ impl NerModel {
         forward::label_scores(&self.weights, &self.vocab, sentences)
     }
 
+    /// How common `token` (exact, case-sensitive) was in the model's
+    /// training text: its rank in the vocabulary, 1 for the most frequent
+    /// word, `None` for a word the model does not know. The entity engine
+    /// uses it to choose between "Forces" and "forces" when it recases a
+    /// headline.
+    pub fn vocabulary_rank(&self, token: &str) -> Option<u32> {
+        self.vocab.tokens.get(token).copied()
+    }
+
     /// The label names in score-column order (BIOES, as in `labels.txt`).
     pub fn label_names(&self) -> &[String] {
         &self.vocab.label_names
