@@ -6,9 +6,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use copydesk_proto::v1::{
-    AnnotateRequest, AnnotateResult, BatchAnnotateRequest, BatchAnnotateResponse,
+    AnnotateRequest, AnnotateResponse, AnnotateResult, BatchAnnotateRequest, BatchAnnotateResponse,
 };
-use copydesk_runtime::{DocumentRequest, DocumentResult};
+use copydesk_runtime::{CallAdmission, DocumentRequest, DocumentResult};
 use futures::{Stream, StreamExt};
 use tonic::{Status, Streaming};
 
@@ -54,20 +54,42 @@ pub type ResultStream =
 /// request gets an error result and the stream goes on; a broken stream
 /// (undecodable message) ends it with that status. Dropping the returned
 /// stream (the client went away) drops the work in progress.
+///
+/// Each document is admitted (`admission`, from the server's shed layer)
+/// while it is annotated, not the stream as a whole: see
+/// `copydesk_runtime::document_stream`.
 pub fn annotate_stream(
     annotator: Arc<Annotator>,
     inbound: Streaming<AnnotateRequest>,
     deadline: Option<Instant>,
+    admission: Option<CallAdmission>,
 ) -> ResultStream {
     let concurrency = annotator.options().batch_concurrency.max(1);
     let results = inbound
         .enumerate()
         .map(move |(index, item)| {
             let annotator = Arc::clone(&annotator);
+            let admission = admission.clone();
             async move {
                 let request = item.map_err(copydesk_runtime::decode_error_as_invalid_argument)?;
                 let document_id = request.document_id();
+                let ticket = match &admission {
+                    Some(admission) => {
+                        match admission.admit(prost::Message::encoded_len(&request)).await {
+                            Ok(ticket) => Some(ticket),
+                            Err(status) => {
+                                return Ok(AnnotateResult::from_outcome(
+                                    index as u64,
+                                    document_id,
+                                    Err::<AnnotateResponse, _>(status),
+                                ));
+                            }
+                        }
+                    }
+                    None => None,
+                };
                 let outcome = annotator.annotate(request, deadline).await;
+                drop(ticket);
                 Ok(AnnotateResult::from_outcome(
                     index as u64,
                     document_id,

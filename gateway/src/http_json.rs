@@ -41,6 +41,8 @@ pub fn routes(
         max_body_bytes,
     };
     let limit = axum::extract::DefaultBodyLimit::max(max_body_bytes);
+    // The runtime reads bodies whole before admitting them: up to this size.
+    let server = server.with_http_body_limit(max_body_bytes);
     // The page is public: it holds no data, and its own calls to
     // /v1/annotate carry the token the user types in.
     let server = crate::viz::assets()

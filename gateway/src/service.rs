@@ -53,10 +53,15 @@ impl AnnotatorApi for AnnotatorService {
         request: Request<Streaming<AnnotateRequest>>,
     ) -> Result<Response<Self::AnnotateStreamStream>, Status> {
         let deadline = deadline::from_metadata(request.metadata());
+        let admission = request
+            .extensions()
+            .get::<copydesk_runtime::CallAdmission>()
+            .cloned();
         Ok(Response::new(batch::annotate_stream(
             Arc::clone(&self.annotator),
             request.into_inner(),
             deadline,
+            admission,
         )))
     }
 }

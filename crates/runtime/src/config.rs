@@ -7,6 +7,9 @@ use tonic::transport::{Certificate, Identity, ServerTlsConfig};
 
 use crate::error::Error;
 
+/// Default of --max-inflight-bytes: 4 MiB.
+pub const DEFAULT_MAX_INFLIGHT_BYTES: usize = 4 * 1024 * 1024;
+
 /// Settings shared by every Copydesk server.
 #[derive(Clone, Debug, clap::Args)]
 pub struct ServerConfig {
@@ -18,9 +21,57 @@ pub struct ServerConfig {
 
     /// Requests handled at once; beyond it new requests are refused at once
     /// with RESOURCE_EXHAUSTED (HTTP 429) instead of queueing. 0: no limit.
-    /// Health, reflection, Info and /metrics are never refused.
+    /// Health, reflection, Info and /metrics are never refused. A request
+    /// counts from the end of its body to the end of its answer; a stream
+    /// counts while one of its messages is being processed.
     #[arg(long, env = "COPYDESK_MAX_CONCURRENT_REQUESTS", default_value_t = 64)]
     pub max_concurrent_requests: usize,
+
+    /// Bytes of requests (message or HTTP body) handled at once; beyond it
+    /// new requests are refused like over --max-concurrent-requests. A
+    /// request larger than this runs when nothing else does. Memory follows
+    /// the bytes of text being analysed, not the number of requests (the
+    /// entities model peaked at about 400 bytes of memory per byte of text
+    /// in flight), so 4 MiB keeps a server near 2 GB whatever the mix of
+    /// document sizes. 0: no limit.
+    #[arg(long, env = "COPYDESK_MAX_INFLIGHT_BYTES", default_value_t = DEFAULT_MAX_INFLIGHT_BYTES)]
+    pub max_inflight_bytes: usize,
+
+    /// How long a unary call's message or an HTTP request's body may take
+    /// to arrive once its headers have, in seconds; a slower one gets
+    /// DEADLINE_EXCEEDED (HTTP 408) and never holds a slot while it waits.
+    #[arg(long, env = "COPYDESK_REQUEST_BODY_TIMEOUT_SECS", default_value_t = 10)]
+    pub request_body_timeout_secs: u64,
+
+    /// How long a new connection may take to send its first complete
+    /// request head, in seconds (TLS handshake included); a connection that
+    /// sends nothing, or only the HTTP/2 preface, is closed after it.
+    #[arg(
+        long,
+        env = "COPYDESK_FIRST_REQUEST_TIMEOUT_SECS",
+        default_value_t = 10
+    )]
+    pub first_request_timeout_secs: u64,
+
+    /// HTTP/2 PING interval on client connections, in seconds, so that
+    /// half-open and unresponsive peers are found and closed. 0: no pings.
+    #[arg(long, env = "COPYDESK_HTTP2_KEEPALIVE_SECS", default_value_t = 30)]
+    pub http2_keepalive_secs: u64,
+
+    /// How long a PING may go unanswered before the connection is closed,
+    /// in seconds.
+    #[arg(
+        long,
+        env = "COPYDESK_HTTP2_KEEPALIVE_TIMEOUT_SECS",
+        default_value_t = 10
+    )]
+    pub http2_keepalive_timeout_secs: u64,
+
+    /// Age after which a client connection is asked to go away (HTTP/2
+    /// GOAWAY; calls on it finish, clients reconnect), in seconds, so that
+    /// idle connections kept alive by pings do not pile up. 0: never.
+    #[arg(long, env = "COPYDESK_MAX_CONNECTION_AGE_SECS", default_value_t = 600)]
+    pub max_connection_age_secs: u64,
 
     /// How long in-flight calls may run on after shutdown begins, in
     /// seconds; connections still open after it are closed.
@@ -48,6 +99,12 @@ impl Default for ServerConfig {
         ServerConfig {
             max_message_bytes: 16 * 1024 * 1024,
             max_concurrent_requests: 64,
+            max_inflight_bytes: DEFAULT_MAX_INFLIGHT_BYTES,
+            request_body_timeout_secs: 10,
+            first_request_timeout_secs: 10,
+            http2_keepalive_secs: 30,
+            http2_keepalive_timeout_secs: 10,
+            max_connection_age_secs: 600,
             shutdown_grace_secs: 10,
             tls_cert: None,
             tls_key: None,
@@ -60,6 +117,16 @@ impl ServerConfig {
     /// The drain period after a shutdown signal.
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_secs)
+    }
+
+    /// --request-body-timeout-secs.
+    pub fn request_body_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_body_timeout_secs)
+    }
+
+    /// --first-request-timeout-secs.
+    pub fn first_request_timeout(&self) -> Duration {
+        Duration::from_secs(self.first_request_timeout_secs)
     }
 }
 

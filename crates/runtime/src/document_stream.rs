@@ -1,15 +1,24 @@
 //! The per-document streaming calls (`SegmentStream`, `RecognizeStream`,
 //! `AnalyzeStream`): one result per request, in order; a bad document gets
 //! an error result and the stream goes on.
+//!
+//! Admission: a stream holds no slot while it waits for its client's next
+//! message. Each message is admitted (by count and by its size, the same
+//! budget unary calls use) while it is processed. When the server is full
+//! the stream waits for room, bounded by the call's deadline: a stream is
+//! flow-controlled, one message at a time, so this is backpressure on its
+//! client rather than a queue; past the deadline the document gets
+//! DEADLINE_EXCEEDED.
 
 use std::future::Future;
 
 use copydesk_proto::v1::{self, Document, DocumentError};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
-use tonic::{Status, Streaming};
+use tonic::{Request, Status, Streaming};
 
 use crate::decode_error_as_invalid_argument;
+use crate::shed::CallAdmission;
 
 /// Results a stream may hold before the client reads them: enough to keep
 /// the engine busy while one is in flight, little enough that a slow reader
@@ -73,20 +82,23 @@ document_messages! {
     AnnotateRequest => AnnotateResult(annotate_result, AnnotateResponse);
 }
 
-/// Handles each request of `inbound` in turn with `handle` and streams one
-/// result per request. A broken inbound stream ends the output with its
-/// status; a client that goes away stops the work.
+/// Handles each request of `call` in turn with `handle` and streams one
+/// result per request, each admitted while it is handled. A broken inbound
+/// stream ends the output with its status; a client that goes away stops
+/// the work.
 pub fn document_stream<Req, Out, F, Fut, E>(
-    mut inbound: Streaming<Req>,
+    call: Request<Streaming<Req>>,
     mut handle: F,
 ) -> ReceiverStream<Result<Out, Status>>
 where
-    Req: DocumentRequest + Send + 'static,
+    Req: DocumentRequest + prost::Message + Send + 'static,
     Out: DocumentResult + Send + 'static,
     F: FnMut(Req) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Out::Response, E>> + Send,
     E: Into<Status>,
 {
+    let admission = call.extensions().get::<CallAdmission>().cloned();
+    let mut inbound = call.into_inner();
     let (results, receiver) = mpsc::channel(STREAM_BUFFER);
     spawn_in_current_span(async move {
         let mut index = 0u64;
@@ -110,8 +122,14 @@ where
                 }
             };
             let document_id = request.document_id();
-            let outcome = handle(request).await;
-            let result = Out::from_outcome(index, document_id, outcome);
+            let result = match admit(admission.as_ref(), request.encoded_len()).await {
+                Ok(ticket) => {
+                    let outcome = handle(request).await;
+                    drop(ticket);
+                    Out::from_outcome(index, document_id, outcome)
+                }
+                Err(status) => Out::from_outcome::<Status>(index, document_id, Err(status)),
+            };
             if results.send(Ok(result)).await.is_err() {
                 return;
             }
@@ -119,6 +137,18 @@ where
         }
     });
     ReceiverStream::new(receiver)
+}
+
+/// Admits one message of a stream; a stream the shed layer did not see
+/// (a test calling the service directly) is not limited.
+async fn admit(
+    admission: Option<&CallAdmission>,
+    size: usize,
+) -> Result<Option<crate::Ticket>, Status> {
+    match admission {
+        Some(admission) => admission.admit(size).await.map(Some),
+        None => Ok(None),
+    }
 }
 
 /// Spawns `task` in the request's span, so that each document's work is

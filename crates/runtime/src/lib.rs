@@ -10,8 +10,11 @@
 use std::future::Future;
 use std::pin::Pin;
 
+mod admission;
 mod body;
 mod config;
+mod connection;
+mod deadline;
 mod decode_errors;
 mod document_stream;
 mod error;
@@ -23,7 +26,9 @@ mod server;
 mod shed;
 mod trace;
 
-pub use config::ServerConfig;
+pub use admission::{Admission, Refusal, Ticket};
+pub use config::{DEFAULT_MAX_INFLIGHT_BYTES, ServerConfig};
+pub use deadline::{GRPC_TIMEOUT, deadline_from_headers, parse_grpc_timeout};
 pub use decode_errors::decode_error_as_invalid_argument;
 pub use document_stream::{DocumentRequest, DocumentResult, document_error, document_stream};
 pub use error::Error;
@@ -31,6 +36,7 @@ pub use metrics::{StageTimer, count_tokens, prometheus_text};
 pub use readiness::Readiness;
 pub use request::{CheckedDocument, RequestError, check_document, check_size, offset_encoding};
 pub use server::Server;
+pub use shed::CallAdmission;
 
 /// The future of the runtime's tower services: boxed, because each wraps
 /// its inner service's future in an async block.

@@ -2,18 +2,22 @@
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::time::Duration;
 
 use axum::response::IntoResponse;
 use copydesk_proto::v1::info_server::InfoServer;
 use copydesk_proto::v1::{GetInfoResponse, Limits, ModelInfo};
 use tokio::net::TcpListener;
+use tokio_stream::StreamExt;
 use tonic::server::NamedService;
 use tonic::service::{Routes, RoutesBuilder};
 use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tower::ServiceBuilder;
 
+use crate::admission::Admission;
 use crate::config::ServerConfig;
+use crate::connection::GuardedIo;
 use crate::decode_errors::DecodeErrorLayer;
 use crate::error::Error;
 use crate::info::InfoService;
@@ -37,6 +41,7 @@ pub struct Server {
     http_paths: Vec<String>,
     info: GetInfoResponse,
     readiness: Option<Readiness>,
+    max_http_body: usize,
 }
 
 impl Server {
@@ -65,7 +70,15 @@ impl Server {
             http_paths: Vec::new(),
             info,
             readiness: None,
+            max_http_body: config.max_message_bytes,
         }
+    }
+
+    /// The largest HTTP request body this server reads (the default: the
+    /// gRPC message limit).
+    pub fn with_http_body_limit(mut self, bytes: usize) -> Self {
+        self.max_http_body = bytes;
+        self
     }
 
     /// The models or rule sets this server runs, for `Info.GetInfo`.
@@ -149,6 +162,7 @@ impl Server {
             mut http_paths,
             info,
             readiness,
+            max_http_body,
         } = self;
         let address = listener.local_addr()?;
 
@@ -225,8 +239,15 @@ impl Server {
             // Outside the rest, so it sees shed requests and rewritten statuses as
             // the caller does.
             .layer(MetricsLayer::new(name, known))
-            // Before any work is done for a request that will be refused.
-            .layer(ShedLayer::new(name, config.max_concurrent_requests))
+            // Before any work is done for a request that will be refused; it
+            // also reads unary bodies whole, so a slow one holds no slot.
+            .layer(ShedLayer::new(
+                name,
+                Admission::new(config.max_concurrent_requests, config.max_inflight_bytes),
+                config.request_body_timeout(),
+                config.max_message_bytes,
+                max_http_body,
+            ))
             // Closest to the codec whose status it corrects.
             .layer(DecodeErrorLayer)
             .into_inner();
@@ -243,16 +264,34 @@ impl Server {
             let _ = began_tx.send(());
         };
 
-        let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+        let first_request = config.first_request_timeout();
+        let incoming = TcpIncoming::from(listener)
+            .with_nodelay(Some(true))
+            .map(move |accepted| accepted.map(|tcp| GuardedIo::new(tcp, first_request)));
         tracing::info!(server = name, %address, "serving gRPC and HTTP");
         let mut builder = tonic::transport::Server::builder();
         if let Some(tls) = config.tls()? {
             tracing::info!(server = name, "TLS on");
             builder = builder.tls_config(tls)?;
         }
-        let server = builder
+        builder = builder
             // HTTP/1.1 for /metrics and the JSON API; gRPC stays on HTTP/2.
             .accept_http1(true)
+            // Half-open and unresponsive peers are found and closed.
+            .http2_keepalive_interval(
+                (config.http2_keepalive_secs > 0)
+                    .then(|| Duration::from_secs(config.http2_keepalive_secs)),
+            )
+            .http2_keepalive_timeout(Some(Duration::from_secs(
+                config.http2_keepalive_timeout_secs,
+            )));
+        // Without a grace: tonic's grace replaces the GOAWAY at that age by
+        // a forced close later, which would cut calls in flight.
+        if config.max_connection_age_secs > 0 {
+            builder =
+                builder.max_connection_age(Duration::from_secs(config.max_connection_age_secs));
+        }
+        let server = builder
             .layer(layers)
             .add_routes(Routes::from(router))
             .serve_with_incoming_shutdown(incoming, signal);

@@ -61,7 +61,7 @@ impl EntityRecognizer for EntitiesService {
         request: Request<Streaming<RecognizeRequest>>,
     ) -> Result<Response<Self::RecognizeStreamStream>, Status> {
         let service = self.clone();
-        let results = document_stream(request.into_inner(), move |request| {
+        let results = document_stream(request, move |request| {
             let service = service.clone();
             async move { service.one(request).await }
         });

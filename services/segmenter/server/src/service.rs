@@ -49,7 +49,7 @@ impl SegmenterApi for SegmenterService {
         request: Request<Streaming<SegmentRequest>>,
     ) -> Result<Response<Self::SegmentStreamStream>, Status> {
         let service = self.clone();
-        let results = document_stream(request.into_inner(), move |request| {
+        let results = document_stream(request, move |request| {
             let service = service.clone();
             async move { segment(&service.segmenter, request, service.max_document_bytes).await }
         });

@@ -44,7 +44,7 @@ impl SentimentApi for SentimentService {
         request: Request<Streaming<AnalyzeRequest>>,
     ) -> Result<Response<Self::AnalyzeStreamStream>, Status> {
         let service = self.clone();
-        let results = document_stream(request.into_inner(), move |request| {
+        let results = document_stream(request, move |request| {
             let service = service.clone();
             async move { analyze(&service.engines, request, service.max_document_bytes).await }
         });

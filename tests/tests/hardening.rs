@@ -1,0 +1,232 @@
+//! What hostile and careless clients found (issue 18), each as a test that
+//! failed before its fix.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use copydesk_e2e::{Running, start_gateway, start_segmenter};
+use copydesk_proto::v1::annotator_client::AnnotatorClient;
+use copydesk_proto::v1::segmenter_client::SegmenterClient;
+use copydesk_proto::v1::{AnnotateRequest, Document, SegmentRequest};
+use copydesk_runtime::ServerConfig;
+use copydesk_segmenter_server::SegmenterConfig;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// Long enough for anything the tests wait for to happen on a loaded
+/// machine; the bounds under test are a second or two.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+fn segment_request(text: &str) -> SegmentRequest {
+    SegmentRequest {
+        document: Some(Document {
+            text: text.to_owned(),
+            ..Default::default()
+        }),
+        encoding: 0,
+    }
+}
+
+fn small_server(max_concurrent_requests: usize) -> ServerConfig {
+    ServerConfig {
+        max_concurrent_requests,
+        request_body_timeout_secs: 1,
+        first_request_timeout_secs: 1,
+        ..Default::default()
+    }
+}
+
+async fn segmenter(max_concurrent_requests: usize) -> Running {
+    start_segmenter(SegmenterConfig {
+        server: small_server(max_concurrent_requests),
+        ..Default::default()
+    })
+    .await
+}
+
+/// An HTTP/2 connection for requests no library would send.
+async fn raw_h2(server: &Running) -> h2::client::SendRequest<bytes::Bytes> {
+    let tcp = TcpStream::connect(server.addr).await.unwrap();
+    let (client, connection) = h2::client::handshake(tcp).await.unwrap();
+    tokio::spawn(connection);
+    client
+}
+
+/// Sends the headers of a gRPC call to `path` and never its message.
+async fn stalled_call(
+    client: &mut h2::client::SendRequest<bytes::Bytes>,
+    server: &Running,
+    path: &str,
+) -> (h2::client::ResponseFuture, h2::SendStream<bytes::Bytes>) {
+    let request = http::Request::post(format!("{}{path}", server.url()))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(())
+        .unwrap();
+    let mut ready = client.clone().ready().await.unwrap();
+    ready.send_request(request, false).unwrap()
+}
+
+/// A GET on the same connection: its answer means the server has seen
+/// every stream opened before it.
+async fn round_trip(client: &mut h2::client::SendRequest<bytes::Bytes>, server: &Running) {
+    let request = http::Request::get(format!("{}/metrics", server.url()))
+        .body(())
+        .unwrap();
+    let mut ready = client.clone().ready().await.unwrap();
+    let (response, _) = ready.send_request(request, true).unwrap();
+    assert_eq!(response.await.unwrap().status(), http::StatusCode::OK);
+}
+
+fn grpc_status(headers: &http::HeaderMap) -> Option<tonic::Status> {
+    tonic::Status::from_header_map(headers)
+}
+
+#[tokio::test]
+async fn calls_that_never_send_their_message_hold_no_slot() {
+    let segmenter = segmenter(4).await;
+    let mut h2 = raw_h2(&segmenter).await;
+    let mut stalled = Vec::new();
+    for _ in 0..8 {
+        stalled.push(stalled_call(&mut h2, &segmenter, "/copydesk.v1.Segmenter/Segment").await);
+    }
+    // And streams that never send a message either.
+    for _ in 0..8 {
+        stalled
+            .push(stalled_call(&mut h2, &segmenter, "/copydesk.v1.Segmenter/SegmentStream").await);
+    }
+    round_trip(&mut h2, &segmenter).await;
+
+    let mut client = SegmenterClient::new(segmenter.channel().await);
+    client
+        .segment(segment_request("Still served."))
+        .await
+        .unwrap();
+
+    // The stalled unary calls end with the body timeout, naming it.
+    let (response, _send) = stalled.swap_remove(0);
+    let response = tokio::time::timeout(PATIENCE, response)
+        .await
+        .unwrap()
+        .unwrap();
+    let status = grpc_status(response.headers()).expect("a trailers-only status");
+    assert_eq!(status.code(), tonic::Code::DeadlineExceeded, "{status:?}");
+    assert!(
+        status.message().contains("--request-body-timeout-secs"),
+        "{status:?}"
+    );
+}
+
+/// Reads until the server closes the connection (end of stream or reset).
+async fn read_until_closed(mut tcp: TcpStream) {
+    let mut buf = [0u8; 1024];
+    loop {
+        match tcp.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn connections_that_send_nothing_or_only_the_preface_are_closed() {
+    let segmenter = segmenter(4).await;
+
+    let silent = TcpStream::connect(segmenter.addr).await.unwrap();
+    tokio::time::timeout(PATIENCE, read_until_closed(silent))
+        .await
+        .expect("a silent connection is closed");
+
+    let mut preface = TcpStream::connect(segmenter.addr).await.unwrap();
+    preface
+        .write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+        .await
+        .unwrap();
+    tokio::time::timeout(PATIENCE, read_until_closed(preface))
+        .await
+        .expect("a preface-only connection is closed");
+
+    // A connection that made a request is not closed by that bound.
+    let mut client = SegmenterClient::new(segmenter.channel().await);
+    client.segment(segment_request("One.")).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    client.segment(segment_request("Two.")).await.unwrap();
+}
+
+/// A gRPC server that takes every call and never answers: a downstream
+/// that keeps the gateway's calls busy for as long as a test likes. Each
+/// call it takes is told on the returned channel.
+async fn black_hole() -> (String, tokio::sync::mpsc::UnboundedReceiver<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (taken, calls) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else {
+                return;
+            };
+            let taken = taken.clone();
+            tokio::spawn(async move {
+                let Ok(mut connection) = h2::server::handshake(tcp).await else {
+                    return;
+                };
+                let mut held = Vec::new();
+                while let Some(Ok(call)) = connection.accept().await {
+                    held.push(call);
+                    let _ = taken.send(());
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), calls)
+}
+
+fn annotate_request(text: &str) -> AnnotateRequest {
+    AnnotateRequest {
+        document: Some(Document {
+            text: text.to_owned(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn a_full_server_refuses_at_once_and_a_stream_waiting_for_its_client_holds_no_slot() {
+    let mut config = copydesk_e2e::gateway_config().await;
+    config.server = small_server(1);
+    let (segmenter, mut calls) = black_hole().await;
+    let gateway = start_gateway(config, &segmenter).await;
+    let mut client = AnnotatorClient::new(gateway.channel().await);
+
+    // A stream with no message yet holds nothing.
+    let (_send, receive) = tokio::sync::mpsc::channel::<AnnotateRequest>(1);
+    let _stream = client
+        .annotate_stream(tokio_stream::wrappers::ReceiverStream::new(receive))
+        .await
+        .unwrap();
+
+    // A call waiting on the black hole holds the only slot.
+    let mut busy = client.clone();
+    let held = tokio::spawn(async move { busy.annotate(annotate_request("Held.")).await });
+    tokio::time::timeout(PATIENCE, calls.recv())
+        .await
+        .unwrap()
+        .unwrap();
+
+    let refused = client
+        .annotate(annotate_request("Refused."))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.code(),
+        tonic::Code::ResourceExhausted,
+        "{refused:?}"
+    );
+    assert!(
+        refused.message().contains("limit of 1 concurrent"),
+        "{refused:?}"
+    );
+    held.abort();
+}
