@@ -1,8 +1,8 @@
 //! Requests to the services encoded once, from borrowed parts.
 //!
 //! The gateway hands one document and its segmentation to the segmenter,
-//! the entities service and the sentiment service, and keeps the request
-//! for a retry. Building each request message would take a deep copy of
+//! the entities service, the sentiment service and the knowledge service,
+//! and keeps the request for a retry. Building each request message would take a deep copy of
 //! the segmentation (thousands of small strings) per service and per
 //! attempt; encoding the request's fields straight from references takes
 //! none, and a retry resends the same bytes.
@@ -22,8 +22,8 @@ use tonic::Status;
 use tonic::codec::{BufferSettings, Codec, EncodeBuf, Encoder};
 use tonic_prost::ProstDecoder;
 
-/// Field numbers shared by `SegmentRequest`, `RecognizeRequest` and
-/// `AnalyzeRequest` (see `proto/copydesk/v1/`).
+/// Field numbers shared by `SegmentRequest`, `RecognizeRequest`,
+/// `AnalyzeRequest` and `LinkRequest` (see `proto/copydesk/v1/`).
 const DOCUMENT: u32 = 1;
 const SEGMENTATION: u32 = 3;
 const ENTITIES: u32 = 4;
@@ -40,6 +40,16 @@ pub fn recognize_request(document: &Document, segmentation: Option<&Segmentation
 
 /// An `AnalyzeRequest`: `document`, its segmentation and its entities.
 pub fn analyze_request(
+    document: &Document,
+    segmentation: Option<&Segmentation>,
+    entities: &[Entity],
+) -> Bytes {
+    encode(document, segmentation, entities)
+}
+
+/// A `LinkRequest`: `document`, its segmentation and its entities, every
+/// knowledge base, missed entities added (the fields left unset).
+pub fn link_request(
     document: &Document,
     segmentation: Option<&Segmentation>,
     entities: &[Entity],
@@ -134,8 +144,8 @@ pub async fn unary<U: Message + Default + Send + 'static>(
 #[cfg(test)]
 mod tests {
     use copydesk_proto::v1::{
-        AnalyzeRequest, Mention, OffsetEncoding, RecognizeRequest, SegmentRequest, Sentence, Span,
-        Token,
+        AnalyzeRequest, LinkRequest, Mention, OffsetEncoding, RecognizeRequest, SegmentRequest,
+        Sentence, Span, Token,
     };
 
     use super::*;
@@ -212,6 +222,28 @@ mod tests {
                     encoding: utf8,
                     segmentation,
                     entities,
+                }
+                .encode_to_vec()
+            );
+        }
+    }
+
+    #[test]
+    fn link_requests_are_the_bytes_prost_writes() {
+        let (document, segmentation, entities) = (document(), segmentation(), entities());
+        for (segmentation, entities) in [
+            (Some(segmentation.clone()), entities.clone()),
+            (None, Vec::new()),
+        ] {
+            assert_eq!(
+                link_request(&document, segmentation.as_ref(), &entities),
+                LinkRequest {
+                    document: Some(document.clone()),
+                    encoding: OffsetEncoding::Utf8 as i32,
+                    segmentation,
+                    entities,
+                    knowledge_bases: Vec::new(),
+                    add_missed_entities: None,
                 }
                 .encode_to_vec()
             );

@@ -1,24 +1,28 @@
 //! The gateway's fan-out for one document, as the design draws it:
 //!
 //! ```text
-//! segment ──► entities ──► entity sentiment (when the tone towards each entity is wanted)
-//!         └─► sentiment (document and sentence tone, unless it waits for the entities)
+//! segment ─┬─► entities ─┬─► links (knowledge)
+//!          │             └─► entity sentiment (when the tone towards each entity is wanted)
+//!          └─► sentiment (document and sentence tone, unless it waits for the entities)
 //! ```
 //!
 //! Segmentation comes first, once; entities and sentiment then run at the
 //! same time, both handed that segmentation; when the caller wants the tone
-//! towards each entity, sentiment waits for the entities instead. Only the
-//! services the requested features need are called. A service that fails
-//! costs its features (named in `errors`), never the whole answer; offsets
-//! are converted to the caller's encoding once, at the end.
+//! towards each entity, sentiment waits for the entities instead. Links
+//! start as soon as the entities are known, alongside whatever sentiment
+//! is still doing. Only the services the requested features need are
+//! called. A service that fails costs its features (named in `errors`),
+//! never the whole answer; offsets are converted to the caller's encoding
+//! once, at the end.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
 use copydesk_proto::encoding::encode_spans;
 use copydesk_proto::v1::{
-    AnalyzeResponse, AnnotateRequest, AnnotateResponse, Document, Entity, FeatureError,
-    OffsetEncoding, RecognizeResponse, ResponseMeta, Segmentation, StageTiming,
+    AnalyzeResponse, AnnotateRequest, AnnotateResponse, Document, Entity, FeatureError, FineType,
+    LinkResponse, OffsetEncoding, RecognizeResponse, ResponseMeta, Segmentation, StageTiming,
 };
 use copydesk_runtime::{RequestError, check_size, offset_encoding};
 use tonic::{Code, Status};
@@ -28,6 +32,7 @@ use crate::downstream::Downstream;
 use crate::entities_client::EntitiesClient;
 use crate::error::Error;
 use crate::features::{self, Feature};
+use crate::knowledge_client::KnowledgeClient;
 use crate::segmenter_client::SegmenterClient;
 use crate::sentiment_client::SentimentClient;
 
@@ -37,6 +42,7 @@ pub struct Annotator {
     segmenter: SegmenterClient,
     entities: EntitiesClient,
     sentiment: SentimentClient,
+    knowledge: KnowledgeClient,
     max_document_bytes: usize,
     options: GatewayOptions,
 }
@@ -50,6 +56,8 @@ struct Plan {
     tone: bool,
     /// Sentiment waits for the entities, to give the tone towards each.
     tone_after_entities: bool,
+    /// The entities are linked to the knowledge bases.
+    links: bool,
 }
 
 impl Plan {
@@ -63,6 +71,7 @@ impl Plan {
                 || wants(Feature::SentenceSentiment)
                 || wants(Feature::EntitySentiment),
             tone_after_entities: wants(Feature::EntitySentiment),
+            links: wants(Feature::Links),
         }
     }
 }
@@ -94,6 +103,7 @@ async fn when<F: Future>(wanted: bool, call: impl FnOnce() -> F) -> Option<F::Ou
 struct Analyses {
     recognized: Option<Called<RecognizeResponse>>,
     toned: Option<Called<AnalyzeResponse>>,
+    linked: Option<Called<LinkResponse>>,
 }
 
 impl Annotator {
@@ -106,6 +116,7 @@ impl Annotator {
             segmenter: SegmenterClient::new(connect("segmenter", &config.segmenter_addr)?),
             entities: EntitiesClient::new(connect("entities", &config.entities_addr)?),
             sentiment: SentimentClient::new(connect("sentiment", &config.sentiment_addr)?),
+            knowledge: KnowledgeClient::new(connect("knowledge", &config.knowledge_addr)?),
             max_document_bytes: config.max_document_bytes,
             options: config.gateway.clone(),
         })
@@ -152,7 +163,7 @@ impl Annotator {
         let analyses = self
             .analyze(&document, &segmentation, Plan::new(features), deadline)
             .await;
-        answer.add_analyses(analyses);
+        answer.add_analyses(analyses, &document.text);
         answer.add_segmentation(segmentation);
         answer.finish(&document.text, started)
     }
@@ -201,8 +212,9 @@ impl Annotator {
     }
 
     /// Stages 2 and 3: entities and, unless it waits for them, sentiment at
-    /// the same time; then sentiment with the entities when their tone is
-    /// wanted.
+    /// the same time; then, once the entities are known, links and
+    /// sentiment with the entities (when their tone is wanted) at the same
+    /// time.
     async fn analyze(
         &self,
         document: &Document,
@@ -224,17 +236,39 @@ impl Annotator {
                 .as_ref()
                 .and_then(|r| r.result.as_ref().ok())
                 .map_or(&[][..], |r| &r.entities[..]);
-            let toned = when(plan.tone_after_entities, || {
-                self.sentiment_of(document, segmentation, found, deadline)
-            })
-            .await;
-            (recognized, toned)
+            let entities_known = recognized.as_ref().is_some_and(|r| r.result.is_ok());
+            let (linked, toned) = tokio::join!(
+                when(plan.links && entities_known, || {
+                    self.links_of(document, segmentation, found, deadline)
+                }),
+                when(plan.tone_after_entities, || {
+                    self.sentiment_of(document, segmentation, found, deadline)
+                }),
+            );
+            (recognized, linked, toned)
         };
-        let (tone_now, (recognized, tone_later)) = tokio::join!(tone_now, entities_then);
+        let (tone_now, (recognized, linked, tone_later)) = tokio::join!(tone_now, entities_then);
         Analyses {
             recognized,
             toned: tone_now.or(tone_later),
+            linked,
         }
+    }
+
+    /// The knowledge service on the document, its segmentation and its
+    /// entities.
+    async fn links_of(
+        &self,
+        document: &Document,
+        segmentation: &Segmentation,
+        entities: &[Entity],
+        deadline: Option<Instant>,
+    ) -> Called<LinkResponse> {
+        timed(
+            self.knowledge
+                .link(document, Some(segmentation), entities, deadline),
+        )
+        .await
     }
 
     /// The entities service on the document and its segmentation.
@@ -369,7 +403,7 @@ impl Answer {
     }
 
     /// Takes what the services found after the segmentation.
-    fn add_analyses(&mut self, analyses: Analyses) {
+    fn add_analyses(&mut self, analyses: Analyses, text: &str) {
         let mut entities = Vec::new();
         if let Some(recognized) = analyses.recognized {
             self.timing("entities", recognized.elapsed);
@@ -398,6 +432,13 @@ impl Answer {
                     "sentiment",
                     &status,
                 ),
+            }
+        }
+        if let Some(linked) = analyses.linked {
+            self.timing("knowledge", linked.elapsed);
+            match linked.result {
+                Ok(linked) => entities = self.add_links(linked, entities, text),
+                Err(status) => self.fail_with(&[Feature::Links], "knowledge", &status),
             }
         }
         if self.wants(Feature::Entities)
@@ -432,6 +473,29 @@ impl Answer {
         }
     }
 
+    /// Takes what the knowledge service found: links and finer types onto
+    /// the entities, the entities it added, the topics. An answer that does
+    /// not fit the text fails the feature and leaves the entities as they
+    /// were.
+    fn add_links(
+        &mut self,
+        linked: LinkResponse,
+        entities: Vec<Entity>,
+        text: &str,
+    ) -> Vec<Entity> {
+        if let Err(message) = check_added(&entities, &linked.entities, text) {
+            self.fail(
+                Feature::Links,
+                Code::Internal,
+                format!("knowledge: {message}"),
+            );
+            return entities;
+        }
+        self.models_from(linked.meta);
+        self.response.topics = linked.topics;
+        merge_links(entities, linked.entities)
+    }
+
     /// The last stage: offsets into the caller's encoding, the total time.
     fn finish(mut self, text: &str, started: Instant) -> Result<AnnotateResponse, Error> {
         let encoding = OffsetEncoding::try_from(self.meta.encoding).unwrap_or_default();
@@ -446,5 +510,267 @@ fn stage_timing(stage: &str, elapsed: Duration) -> StageTiming {
     StageTiming {
         stage: stage.to_owned(),
         micros: u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
+    }
+}
+
+/// Checks the entities the knowledge service added (those whose ids are
+/// not among `ours`): unique ids, and mention spans on character
+/// boundaries of `text`, which the offsets' conversion needs.
+fn check_added(ours: &[Entity], linked: &[Entity], text: &str) -> Result<(), String> {
+    let mut seen: HashSet<&str> = ours.iter().map(|e| e.id.as_str()).collect();
+    for entity in linked.iter().filter(|e| !ours.iter().any(|o| o.id == e.id)) {
+        if !seen.insert(&entity.id) {
+            return Err(format!("added entity id {:?} is not unique", entity.id));
+        }
+        for mention in &entity.mentions {
+            let span = mention.span.unwrap_or_default();
+            let fits = |offset: u32| {
+                usize::try_from(offset).is_ok_and(|offset| text.is_char_boundary(offset))
+            };
+            if span.begin > span.end || !fits(span.begin) || !fits(span.end) {
+                return Err(format!(
+                    "added entity {:?} has a mention at {}..{}, which is not a span of the text",
+                    entity.id, span.begin, span.end
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The entities with what the knowledge service said about them, in its
+/// order (by salience, renormalised when it added entities): each of
+/// `ours` takes its links, its finer type when one was found and its new
+/// salience, and keeps its own mentions and sentiment; entities it added
+/// come as they are. One of ours the answer lacks is kept, unlinked, at the
+/// end: linking never loses an entity.
+fn merge_links(ours: Vec<Entity>, linked: Vec<Entity>) -> Vec<Entity> {
+    let mut ours: Vec<Option<Entity>> = ours.into_iter().map(Some).collect();
+    let mut merged = Vec::with_capacity(linked.len().max(ours.len()));
+    for found in linked {
+        let mine = ours
+            .iter_mut()
+            .find(|e| e.as_ref().is_some_and(|e| e.id == found.id))
+            .and_then(Option::take);
+        match mine {
+            Some(mut entity) => {
+                entity.links = found.links;
+                if found.fine_type != FineType::Unspecified as i32 {
+                    entity.fine_type = found.fine_type;
+                }
+                entity.salience = found.salience;
+                merged.push(entity);
+            }
+            None => merged.push(found),
+        }
+    }
+    merged.extend(ours.into_iter().flatten());
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use copydesk_proto::v1::{
+        EntityLink, EntityOrigin, Mention, ModelInfo, Sentiment, Span, Topic,
+    };
+
+    use super::*;
+
+    const TEXT: &str = "Taipei said Ukrainian grain reached Kaohsiung. Taïwan agreed.";
+
+    fn entity(id: &str, name: &str, salience: f32) -> Entity {
+        let begin = TEXT.find(name).unwrap();
+        Entity {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            salience,
+            mentions: vec![Mention {
+                span: Some(Span {
+                    begin: begin as u32,
+                    end: (begin + name.len()) as u32,
+                }),
+                text: name.to_owned(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn link(id: &str, name: &str, kind: &str) -> EntityLink {
+        EntityLink {
+            source: "default".to_owned(),
+            id: id.to_owned(),
+            name: name.to_owned(),
+            kind: kind.to_owned(),
+            score: 0.9,
+            ..Default::default()
+        }
+    }
+
+    /// Ours: Taipei (with its tone) and Ukrainian (NORP from the entities
+    /// service). The answer: Ukrainian first, linked, no finer type;
+    /// Taipei linked as a GPE; Kaohsiung added.
+    fn ours_and_linked() -> (Vec<Entity>, Vec<Entity>) {
+        let mut taipei = entity("e1", "Taipei", 0.6);
+        taipei.sentiment = Some(Sentiment {
+            score: 0.4,
+            magnitude: 0.4,
+            label: 3,
+        });
+        let mut ukrainian = entity("e2", "Ukrainian", 0.4);
+        ukrainian.fine_type = FineType::Norp as i32;
+        let ours = vec![taipei, ukrainian];
+
+        let mut ukrainian = entity("e2", "Ukrainian", 0.5);
+        ukrainian.links = vec![link("geonames:690791", "Ukraine", "nationality")];
+        // The service's copy of the mentions is not what the gateway keeps.
+        ukrainian.mentions.clear();
+        let mut taipei = entity("e1", "Taipei", 0.3);
+        taipei.links = vec![link("geonames:1668341", "Taipei", "city")];
+        taipei.fine_type = FineType::Gpe as i32;
+        let mut kaohsiung = entity("e3", "Kaohsiung", 0.2);
+        kaohsiung.links = vec![link("geonames:1673820", "Kaohsiung", "city")];
+        kaohsiung.origin = EntityOrigin::OriginKnowledgeBase as i32;
+        (ours, vec![ukrainian, taipei, kaohsiung])
+    }
+
+    #[test]
+    fn links_fine_types_and_salience_merge_onto_our_entities_in_the_linkers_order() {
+        let (ours, linked) = ours_and_linked();
+        let merged = merge_links(ours.clone(), linked);
+        let ids: Vec<&str> = merged.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["e2", "e1", "e3"]);
+
+        let ukrainian = &merged[0];
+        assert_eq!(ukrainian.links[0].name, "Ukraine");
+        assert_eq!(ukrainian.salience, 0.5);
+        assert_eq!(
+            ukrainian.fine_type,
+            FineType::Norp as i32,
+            "an unspecified finer type from the linker keeps ours"
+        );
+        assert_eq!(ukrainian.mentions, ours[1].mentions, "our mentions stay");
+
+        let taipei = &merged[1];
+        assert_eq!(taipei.links[0].id, "geonames:1668341");
+        assert_eq!(taipei.fine_type, FineType::Gpe as i32);
+        assert_eq!(taipei.sentiment, ours[0].sentiment, "our tone stays");
+
+        let kaohsiung = &merged[2];
+        assert_eq!(kaohsiung.origin, EntityOrigin::OriginKnowledgeBase as i32);
+        assert_eq!(kaohsiung.mentions.len(), 1);
+    }
+
+    #[test]
+    fn an_entity_the_answer_lacks_is_kept_unlinked_at_the_end() {
+        let (ours, mut linked) = ours_and_linked();
+        linked.retain(|e| e.id != "e1");
+        let merged = merge_links(ours, linked);
+        let ids: Vec<&str> = merged.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["e2", "e3", "e1"]);
+        assert!(merged[2].links.is_empty());
+        assert_eq!(merged[2].salience, 0.6);
+    }
+
+    #[test]
+    fn added_entities_must_have_unique_ids_and_spans_of_the_text() {
+        let (ours, linked) = ours_and_linked();
+        assert_eq!(check_added(&ours, &linked, TEXT), Ok(()));
+
+        let mut twice = linked.clone();
+        twice.push(entity("e3", "Taïwan", 0.1));
+        let error = check_added(&ours, &twice, TEXT).unwrap_err();
+        assert!(error.contains("\"e3\" is not unique"), "{error}");
+
+        // "Taïwan": the ï is two bytes; an end inside it is no span.
+        let mut inside = entity("e4", "Taïwan", 0.1);
+        let begin = inside.mentions[0].span.unwrap().begin;
+        inside.mentions[0].span = Some(Span {
+            begin,
+            end: begin + 3,
+        });
+        let mut bad = linked.clone();
+        bad.push(inside);
+        let error = check_added(&ours, &bad, TEXT).unwrap_err();
+        assert!(error.contains("\"e4\""), "{error}");
+
+        let mut past = entity("e5", "Taipei", 0.1);
+        past.mentions[0].span = Some(Span {
+            begin: 0,
+            end: TEXT.len() as u32 + 1,
+        });
+        let mut bad = linked;
+        bad.push(past);
+        assert!(check_added(&ours, &bad, TEXT).is_err());
+    }
+
+    fn answer() -> Answer {
+        Answer::new(
+            &Document::default(),
+            &[Feature::Entities, Feature::Links],
+            OffsetEncoding::Utf8,
+        )
+    }
+
+    #[test]
+    fn a_good_answer_brings_links_topics_and_the_bases_used() {
+        let (ours, linked) = ours_and_linked();
+        let mut answer = answer();
+        let topic = Topic {
+            source: "default".to_owned(),
+            id: "geonames:690791".to_owned(),
+            name: "Ukraine".to_owned(),
+            kind: "country".to_owned(),
+            salience: 0.5,
+            entity_ids: vec!["e2".to_owned()],
+            url: String::new(),
+        };
+        let merged = answer.add_links(
+            LinkResponse {
+                entities: linked,
+                topics: vec![topic.clone()],
+                meta: Some(ResponseMeta {
+                    models: vec![ModelInfo {
+                        service: "knowledge".to_owned(),
+                        name: "default".to_owned(),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                }),
+                document_id: String::new(),
+            },
+            ours,
+            TEXT,
+        );
+        assert_eq!(merged.len(), 3);
+        assert_eq!(answer.response.topics, [topic]);
+        assert_eq!(answer.meta.models[0].name, "default");
+        assert!(answer.response.errors.is_empty());
+    }
+
+    #[test]
+    fn an_answer_that_does_not_fit_the_text_fails_links_and_keeps_the_entities() {
+        let (ours, mut linked) = ours_and_linked();
+        linked[2].mentions[0].span = Some(Span {
+            begin: 0,
+            end: 10_000,
+        });
+        let mut answer = answer();
+        let kept = answer.add_links(
+            LinkResponse {
+                entities: linked,
+                ..Default::default()
+            },
+            ours.clone(),
+            TEXT,
+        );
+        assert_eq!(kept, ours);
+        assert!(answer.response.topics.is_empty());
+        let error = &answer.response.errors[0];
+        assert_eq!(error.feature, "links");
+        assert_eq!(error.code, Code::Internal as i32);
+        assert!(error.message.starts_with("knowledge: "), "{error:?}");
     }
 }

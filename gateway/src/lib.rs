@@ -1,7 +1,8 @@
 //! Copydesk's gateway: the `copydesk.v1.Annotator` service over gRPC and
 //! HTTP/JSON on one port. It segments a document once, calls the entities
-//! and sentiment services with that segmentation, and reports every feature
-//! it cannot serve in `errors` instead of failing the whole answer.
+//! and sentiment services with that segmentation, links the entities with
+//! the knowledge service, and reports every feature it cannot serve in
+//! `errors` instead of failing the whole answer.
 //!
 //! - [`config`]: flags and environment variables;
 //! - [`features`]: which analyses a request asks for;
@@ -9,7 +10,8 @@
 //! - [`downstream`]: what every call to another service shares (limits,
 //!   keepalive, TLS, balancing over several addresses);
 //! - [`retry`]: retries of UNAVAILABLE within a budget;
-//! - [`segmenter_client`], [`entities_client`], [`sentiment_client`]: the services over gRPC;
+//! - [`segmenter_client`], [`entities_client`], [`sentiment_client`],
+//!   [`knowledge_client`]: the services over gRPC;
 //! - [`encoded`]: their requests, encoded once from borrowed parts;
 //! - [`fan_out`]: orchestration of one document;
 //! - [`batch`]: batches and streams of documents;
@@ -31,6 +33,7 @@ pub mod error;
 pub mod fan_out;
 pub mod features;
 pub mod http_json;
+pub mod knowledge_client;
 pub mod retry;
 pub mod segmenter_client;
 pub mod sentiment_client;

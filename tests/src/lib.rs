@@ -163,6 +163,9 @@ pub async fn start_suite() -> Suite {
     let config = GatewayConfig {
         entities_addr: entities.url(),
         sentiment_addr: sentiment.url(),
+        // Until the suite runs the knowledge server: down, never a
+        // default port.
+        knowledge_addr: closed_address().await,
         ..GatewayConfig::default()
     };
     let gateway = start_gateway(config, &segmenter.url()).await;
@@ -174,13 +177,14 @@ pub async fn start_suite() -> Suite {
     }
 }
 
-/// Gateway settings whose entities and sentiment services are down (a
-/// closed port each), so tests never reach a server that happens to run on
-/// a default port.
+/// Gateway settings whose entities, sentiment and knowledge services are
+/// down (a closed port each), so tests never reach a server that happens to
+/// run on a default port.
 pub async fn gateway_config() -> GatewayConfig {
     GatewayConfig {
         entities_addr: closed_address().await,
         sentiment_addr: closed_address().await,
+        knowledge_addr: closed_address().await,
         ..GatewayConfig::default()
     }
 }
