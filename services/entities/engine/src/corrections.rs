@@ -732,6 +732,22 @@ impl Document<'_, '_> {
                 span.label = NameLabel::Misc;
             }
         }
+        // "The S&P energy index" in a story about the S&P 500 is the
+        // index too.
+        let indexed: HashSet<String> = self
+            .spans
+            .iter()
+            .filter(|s| s.end - s.start == 2 && tokens[s.end - 1].kind == TokenKind::Number)
+            .filter(|s| in_list(&tokens[s.start], &INDEX_WORDS))
+            .map(|s| lower(&tokens[s.start]))
+            .collect();
+        if !indexed.is_empty() {
+            for span in &mut self.spans {
+                if span.end - span.start == 1 && indexed.contains(&lower(&tokens[span.start])) {
+                    span.label = NameLabel::Misc;
+                }
+            }
+        }
         // Extending may have reached the next span.
         let mut kept: Vec<Span> = Vec::with_capacity(self.spans.len());
         for span in std::mem::take(&mut self.spans) {

@@ -10,6 +10,11 @@
 //!   is a person's: people are called by their surname, and the model tags
 //!   a lone surname less reliably than a full name.
 //!
+//! - a short form in the table of [`SHORT_FORMS`] ("Fed" for "Federal
+//!   Reserve"), abbreviations that are not acronyms;
+//! - a person's name written in the other order or without its hyphen
+//!   ("Ji-hoon Park", "Park Jihoon" for "Park Ji-hoon"): romanised names.
+//!
 //! Fuller forms are grouped first, so a headline's "Moon" finds the "Moon
 //! Jae-in" of the body. A short form that fits several entities ("Kim")
 //! goes to the one mentioned last before it.
@@ -20,6 +25,8 @@
 //! ties going to the first of them. Short forms do not vote, so a
 //! "Maduro" the model tagged LOCATION becomes the PERSON that "Nicolas
 //! Maduro" is.
+
+use std::collections::HashMap;
 
 use copydesk_segmenter::{Token, TokenKind};
 
@@ -48,6 +55,47 @@ impl NameMention {
     fn chars(&self) -> usize {
         self.words.iter().map(|w| w.chars().count()).sum()
     }
+
+    /// The name's words without case or hyphens, in sorted order: one key
+    /// for "Park Ji-hoon", "Ji-hoon Park" and "Park Jihoon".
+    fn name_key(&self) -> String {
+        let mut words: Vec<String> = self
+            .words
+            .iter()
+            .map(|w| {
+                w.chars()
+                    .filter(|c| *c != '-')
+                    .flat_map(char::to_lowercase)
+                    .collect()
+            })
+            .collect();
+        words.sort();
+        words.join(" ")
+    }
+}
+
+/// Short forms that are not acronyms, with the name they stand for
+/// (lower case; the full name may go on: "Federal Reserve Board").
+pub const SHORT_FORMS: [(&str, &str); 4] = [
+    ("fed", "federal reserve"),
+    ("commons", "house of commons"),
+    ("lords", "house of lords"),
+    ("kmt", "kuomintang"),
+];
+
+/// Whether `short` (one word) stands for `full` in [`SHORT_FORMS`].
+fn is_short_form_of(short: &[String], full: &[String]) -> bool {
+    let [word] = short else {
+        return false;
+    };
+    let word = word.to_lowercase();
+    let full = full.join(" ").to_lowercase();
+    SHORT_FORMS.iter().any(|(s, f)| {
+        *s == word
+            && full
+                .strip_prefix(f)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    })
 }
 
 /// One entity: the indices of its mentions (in the slice given to
@@ -121,6 +169,22 @@ pub fn untagged_acronyms(
     taken: &mut [bool],
 ) -> Vec<NameMention> {
     let mut defined: Vec<(String, EntityType)> = Vec::new();
+    // An organisation named in three words or more defines the acronym of
+    // its initials ("TSMC" for "Taiwan Semiconductor Manufacturing Co"),
+    // brackets or not.
+    let mut initials: HashMap<String, EntityType> = HashMap::new();
+    for name in names {
+        if name.words.len() >= 3 && name.entity_type == EntityType::Organization {
+            let letters: String = name
+                .words
+                .iter()
+                .filter(|w| !MINOR_WORDS.contains(&w.to_lowercase().as_str()))
+                .filter_map(|w| w.chars().next())
+                .flat_map(char::to_uppercase)
+                .collect();
+            initials.entry(letters).or_insert(name.entity_type);
+        }
+    }
     for name in names {
         let (open, word, close) = (name.end, name.end + 1, name.end + 2);
         let is = |i: usize, s: &str| tokens.get(i).is_some_and(|t| t.norm == s);
@@ -133,21 +197,33 @@ pub fn untagged_acronyms(
         }
     }
     let mut found = Vec::new();
-    if defined.is_empty() {
+    if defined.is_empty() && initials.is_empty() {
         return found;
     }
     for (i, token) in tokens.iter().enumerate() {
         if taken.get(i).copied().unwrap_or(true) {
             continue;
         }
-        if let Some((word, entity_type)) = defined.iter().find(|(w, _)| *w == token.norm) {
+        let by_initials = || {
+            let letters = acronym_letters(&token.norm)?;
+            let entity_type = initials
+                .get(&letters)
+                .filter(|_| letters.chars().count() >= 3)?;
+            Some((token.norm.to_string(), *entity_type))
+        };
+        let hit = defined
+            .iter()
+            .find(|(w, _)| *w == token.norm)
+            .cloned()
+            .or_else(by_initials);
+        if let Some((word, entity_type)) = hit {
             taken[i] = true;
             found.push(NameMention {
                 start: i,
                 end: i + 1,
                 sentence: sentence_of.get(i).copied().unwrap_or(0),
-                entity_type: *entity_type,
-                words: vec![word.clone()],
+                entity_type,
+                words: vec![word],
             });
         }
     }
@@ -177,6 +253,7 @@ pub fn group(mentions: &[NameMention]) -> Vec<NameGroup> {
         )
     });
     let keys: Vec<String> = mentions.iter().map(NameMention::key).collect();
+    let name_keys: Vec<String> = mentions.iter().map(NameMention::name_key).collect();
 
     let mut groups: Vec<Building> = Vec::new();
     for &m in &order {
@@ -188,6 +265,16 @@ pub fn group(mentions: &[NameMention]) -> Vec<NameGroup> {
             let full = &mentions[g.full];
             if mention.words.len() == 1 && is_acronym_of(&mention.words[0], &full.words) {
                 return Some(Join::Acronym);
+            }
+            if is_short_form_of(&mention.words, &full.words) {
+                return Some(Join::Form);
+            }
+            let person = |m: &NameMention| m.entity_type == EntityType::Person;
+            if mention.words.len() >= 2
+                && (person(full) || person(mention))
+                && name_keys[g.full] == name_keys[m]
+            {
+                return Some(Join::Form);
             }
             let compatible =
                 full.entity_type == mention.entity_type || full.entity_type == EntityType::Person;
@@ -208,7 +295,7 @@ pub fn group(mentions: &[NameMention]) -> Vec<NameGroup> {
 
     let mut result: Vec<NameGroup> = groups
         .into_iter()
-        .map(|g| finish(g, mentions, &keys))
+        .map(|g| finish(g, mentions, &keys, &name_keys))
         .collect();
     result.sort_by_key(|g| {
         g.members
@@ -247,7 +334,12 @@ fn recency(group: &Building, mentions: &[NameMention], position: usize) -> (bool
     }
 }
 
-fn finish(group: Building, mentions: &[NameMention], keys: &[String]) -> NameGroup {
+fn finish(
+    group: Building,
+    mentions: &[NameMention],
+    keys: &[String],
+    name_keys: &[String],
+) -> NameGroup {
     let mut members = group.members;
     members.sort_by_key(|(m, _)| mentions[*m].start);
     // The fullest form: most words, then most characters, then earliest.
@@ -264,11 +356,16 @@ fn finish(group: Building, mentions: &[NameMention], keys: &[String]) -> NameGro
         .unwrap_or(group.full);
     let full_key = &keys[canonical];
 
-    // The vote: the model's labels on the fullest form's mentions, in text
-    // order; the majority wins, the first on a tie.
+    // The vote: the model's labels on the fullest form's mentions (a
+    // romanised name in either order counts as that form), in text order;
+    // the majority wins, the first on a tie.
+    let full_name_key = &name_keys[canonical];
+    let full_form = |m: usize| {
+        &keys[m] == full_key || (mentions[m].words.len() >= 2 && &name_keys[m] == full_name_key)
+    };
     let mut votes: Vec<(EntityType, usize)> = Vec::new();
     for (m, _) in &members {
-        if &keys[*m] != full_key {
+        if !full_form(*m) {
             continue;
         }
         let label = mentions[*m].entity_type;
@@ -293,7 +390,7 @@ fn finish(group: Building, mentions: &[NameMention], keys: &[String]) -> NameGro
             let acronym = join == Join::Acronym
                 || (mentions[m].words.len() == 1
                     && is_acronym_of(&mentions[m].words[0], &mentions[canonical].words));
-            let kind = if &keys[m] == full_key {
+            let kind = if full_form(m) {
                 MentionKind::Proper
             } else if acronym {
                 MentionKind::Acronym
@@ -328,6 +425,58 @@ mod tests {
         assert!(is_acronym_of("U.N.", &words("United Nations")));
         assert!(!is_acronym_of("NSB", &words("National Bureau")));
         assert!(!is_acronym_of("Nsb", &words("National Security Bureau")));
+    }
+
+    fn mention(text: &str, start: usize, entity_type: EntityType) -> NameMention {
+        let words = words(text);
+        NameMention {
+            start,
+            end: start + words.len(),
+            sentence: 0,
+            entity_type,
+            words,
+        }
+    }
+
+    #[test]
+    fn romanised_names_group_in_either_order_with_or_without_hyphens() {
+        let mentions = [
+            mention("Chen Yi-ting", 0, EntityType::Person),
+            mention("Yi-ting Chen", 10, EntityType::Location),
+            mention("Chen Yiting", 20, EntityType::Person),
+            mention("Chen Yi-hsuan", 40, EntityType::Person),
+            mention("Chen", 50, EntityType::Person),
+        ];
+        let groups = group(&mentions);
+        assert_eq!(groups.len(), 2, "{groups:?}");
+        let first: Vec<usize> = groups[0].members.iter().map(|(m, _)| *m).collect();
+        assert_eq!(first, [0, 1, 2]);
+        assert_eq!(groups[0].entity_type, EntityType::Person);
+        assert!(
+            groups[0].members[..3]
+                .iter()
+                .all(|(_, k)| *k == MentionKind::Proper)
+        );
+        // The bare surname goes to the person mentioned last before it.
+        assert_eq!(groups[1].members.len(), 2);
+    }
+
+    #[test]
+    fn a_short_form_from_the_table_joins_its_full_name() {
+        let mentions = [
+            mention("Federal Reserve", 0, EntityType::Organization),
+            mention("Fed", 5, EntityType::Organization),
+            mention("Fed", 9, EntityType::Organization),
+        ];
+        let groups = group(&mentions);
+        assert_eq!(groups.len(), 1, "{groups:?}");
+        assert_eq!(groups[0].members[1].1, MentionKind::Partial);
+        assert!(is_short_form_of(
+            &words("Fed"),
+            &words("Federal Reserve Board")
+        ));
+        assert!(!is_short_form_of(&words("Fed"), &words("Federal Reserved")));
+        assert!(!is_short_form_of(&words("Fed"), &words("Fed Ex")));
     }
 
     #[test]
