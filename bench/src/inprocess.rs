@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
+use copydesk_entities::fine_types::{self, FineTypeModel};
 use copydesk_entities::recognizer::Recognizer;
 use copydesk_ner::{MODEL_DIR_NAME, NerModel};
 use copydesk_segmenter::Segmenter;
@@ -20,15 +21,23 @@ pub struct Engines {
 }
 
 impl Engines {
-    /// Loads the NER model from `models_dir/neuroner-conll2003-en`; the
-    /// sentiment lexicon is built in, as in the service.
+    /// Loads the NER model from `models_dir/neuroner-conll2003-en` and the
+    /// fine-type model from `models_dir/fine-types`; the sentiment lexicon
+    /// is built in, as in the service.
     pub fn load(models_dir: &Path) -> anyhow::Result<Engines> {
         let dir = models_dir.join(MODEL_DIR_NAME);
         let model = NerModel::load(&dir)
             .with_context(|| format!("cannot load the NER model from {}", dir.display()))?;
+        let fine_dir = models_dir.join(fine_types::MODEL_DIR_NAME);
+        let fine = FineTypeModel::load(&fine_dir).with_context(|| {
+            format!(
+                "cannot load the fine-type model from {}",
+                fine_dir.display()
+            )
+        })?;
         Ok(Engines {
             segmenter: Segmenter::new(),
-            recognizer: Recognizer::new(Arc::new(model)),
+            recognizer: Recognizer::new(Arc::new(model)).with_fine_types(Arc::new(fine)),
             analyzer: Analyzer::embedded().context("cannot load the sentiment analyzer")?,
         })
     }

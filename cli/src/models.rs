@@ -1,6 +1,6 @@
 //! `copydesk models`: which model files the servers would load from a
-//! models directory, and whether they load: the NER weights are checked
-//! against their SHA256SUMS, the sentiment files are parsed, the default
+//! models directory, and whether they load: the NER and fine-type weights
+//! are checked against their SHA256SUMS, the sentiment files are parsed, the default
 //! knowledge base is read whole and checked against its SHA256SUMS. For operators
 //! checking an image or a volume before rolling it out.
 
@@ -23,6 +23,25 @@ pub fn run(args: ModelsArgs) -> ExitCode {
 
     let started = Instant::now();
     match copydesk_ner::NerModel::load(&dir.join(copydesk_ner::MODEL_DIR_NAME)) {
+        Ok(model) => {
+            let description = model.description();
+            println!(
+                "ok    entities   {} {} (weights sha256 {}; SHA256SUMS verified; loaded in {:.2} s)",
+                description.name,
+                description.version,
+                description.sha256,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Err(error) => {
+            failed = true;
+            println!("FAIL  entities   {error}");
+        }
+    }
+
+    let started = Instant::now();
+    let fine_types = dir.join(copydesk_entities::fine_types::MODEL_DIR_NAME);
+    match copydesk_entities::fine_types::FineTypeModel::load(&fine_types) {
         Ok(model) => {
             let description = model.description();
             println!(

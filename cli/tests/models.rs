@@ -41,6 +41,7 @@ fn the_repository_models_load_and_a_tampered_copy_fails() {
         stdout.contains("ok    sentiment  sentiment-news/news_calibration.tsv"),
         "{stdout}"
     );
+    assert!(stdout.contains("ok    entities   fine-types"), "{stdout}");
 
     let copy = tempfile::tempdir().unwrap();
     copy_dir(&repository, copy.path());
@@ -53,6 +54,19 @@ fn the_repository_models_load_and_a_tampered_copy_fails() {
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(
         stdout.contains("FAIL  entities") && stdout.contains("labels.txt"),
+        "{stdout}"
+    );
+    // The fine types are checked on their own: they load, the NER model not.
+    assert!(stdout.contains("ok    entities   fine-types"), "{stdout}");
+
+    let weights = copy.path().join("fine-types/weights.txt");
+    let text = std::fs::read_to_string(&weights).unwrap();
+    std::fs::write(&weights, text.replace("threshold ", "threshold 0")).unwrap();
+    let output = models(copy.path());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("FAIL  entities   the fine-type model") && stdout.contains("weights.txt"),
         "{stdout}"
     );
 }

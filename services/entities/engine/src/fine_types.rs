@@ -32,7 +32,7 @@ use copydesk_segmenter::Segmentation;
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
-use crate::{Entity, EntityType, MentionKind};
+use crate::{Entity, EntityType, Mention, MentionKind};
 
 /// Directory of the model under the models root.
 pub const MODEL_DIR_NAME: &str = "fine-types";
@@ -466,38 +466,67 @@ impl FineTypeModel {
     }
 
     /// Sets the fine type of every name entity from its canonical mention
-    /// (the first mention spelled as its name, else its first mention) in
-    /// its sentence. `segmentation` is the one the entities were found in.
+    /// in its sentence. `segmentation` is the one the entities were found in.
     pub fn assign(&self, segmentation: &Segmentation<'_>, entities: &mut [Entity]) {
         for entity in entities.iter_mut().filter(|e| e.entity_type.is_name()) {
-            let mention = entity
-                .mentions
-                .iter()
-                .find(|m| m.kind == MentionKind::Proper && m.text == entity.name)
-                .or_else(|| entity.mentions.first());
-            entity.fine_type = mention.and_then(|m| {
-                let sentence = segmentation.sentences.get(m.sentence)?;
-                let (start, end) = m.tokens;
-                let tokens = &segmentation.tokens;
-                let words: Vec<&str> = tokens.get(start..end)?.iter().map(|t| &*t.norm).collect();
-                let word = |i: Option<usize>, edge: &'static str| -> &str {
-                    i.filter(|i| (sentence.token_start..sentence.token_end).contains(i))
-                        .and_then(|i| tokens.get(i))
-                        .map_or(edge, |t| &*t.norm)
-                };
-                self.classify(&SpanInput {
-                    coarse: entity.entity_type,
-                    words: &words,
-                    before: [
-                        word(start.checked_sub(2), BEFORE_SENTENCE),
-                        word(start.checked_sub(1), BEFORE_SENTENCE),
-                    ],
-                    after: [
-                        word(Some(end), AFTER_SENTENCE),
-                        word(Some(end + 1), AFTER_SENTENCE),
-                    ],
-                })
-            });
+            entity.fine_type = canonical_mention(entity)
+                .and_then(|m| MentionWords::of(segmentation, m))
+                .and_then(|words| self.classify(&words.input(entity.entity_type)));
+        }
+    }
+}
+
+/// The mention the fine type is read from: the first spelled as the
+/// entity's name, else the first.
+pub fn canonical_mention(entity: &Entity) -> Option<&Mention> {
+    entity
+        .mentions
+        .iter()
+        .find(|m| m.kind == MentionKind::Proper && m.text == entity.name)
+        .or_else(|| entity.mentions.first())
+}
+
+/// A mention's words and the two words either side of it in its sentence.
+#[derive(Clone, Debug)]
+pub struct MentionWords<'t> {
+    pub words: Vec<&'t str>,
+    pub before: [&'t str; 2],
+    pub after: [&'t str; 2],
+}
+
+impl<'t> MentionWords<'t> {
+    /// `None` when the mention's tokens or sentence are not in
+    /// `segmentation`.
+    pub fn of(segmentation: &'t Segmentation<'_>, mention: &Mention) -> Option<Self> {
+        let sentence = segmentation.sentences.get(mention.sentence)?;
+        let (start, end) = mention.tokens;
+        let tokens = &segmentation.tokens;
+        let words = tokens.get(start..end)?.iter().map(|t| &*t.norm).collect();
+        let word = |i: Option<usize>, edge: &'static str| -> &'t str {
+            i.filter(|i| (sentence.token_start..sentence.token_end).contains(i))
+                .and_then(|i| tokens.get(i))
+                .map_or(edge, |t| &*t.norm)
+        };
+        Some(MentionWords {
+            words,
+            before: [
+                word(start.checked_sub(2), BEFORE_SENTENCE),
+                word(start.checked_sub(1), BEFORE_SENTENCE),
+            ],
+            after: [
+                word(Some(end), AFTER_SENTENCE),
+                word(Some(end + 1), AFTER_SENTENCE),
+            ],
+        })
+    }
+
+    /// The classifier's input for a name of type `coarse`.
+    pub fn input(&self, coarse: EntityType) -> SpanInput<'_> {
+        SpanInput {
+            coarse,
+            words: &self.words,
+            before: self.before,
+            after: self.after,
         }
     }
 }

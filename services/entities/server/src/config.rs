@@ -11,6 +11,9 @@ pub const DEFAULT_MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 /// The NER model's directory under `--models-dir`.
 pub const NER_MODEL: &str = "neuroner-conll2003-en";
 
+/// The fine-type model's directory under `--models-dir`.
+pub const FINE_TYPES_MODEL: &str = copydesk_entities::fine_types::MODEL_DIR_NAME;
+
 /// Settings of the entities server.
 #[derive(Clone, Debug, clap::Args)]
 pub struct EntitiesConfig {
@@ -20,8 +23,9 @@ pub struct EntitiesConfig {
     pub max_document_bytes: usize,
 
     /// Directory holding the model directories; the NER model is read from
-    /// its `neuroner-conll2003-en` subdirectory, in the background: health
-    /// is NOT_SERVING until it has loaded.
+    /// its `neuroner-conll2003-en` subdirectory and the fine-type model from
+    /// `fine-types`, in the background: health is NOT_SERVING until both
+    /// have loaded.
     #[arg(long, env = "COPYDESK_MODELS_DIR", default_value = "models")]
     pub models_dir: PathBuf,
 
@@ -43,5 +47,10 @@ impl EntitiesConfig {
     /// Where the NER model is.
     pub fn ner_model_dir(&self) -> PathBuf {
         self.models_dir.join(NER_MODEL)
+    }
+
+    /// Where the fine-type model is.
+    pub fn fine_types_dir(&self) -> PathBuf {
+        self.models_dir.join(FINE_TYPES_MODEL)
     }
 }

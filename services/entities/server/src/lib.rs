@@ -33,9 +33,9 @@ pub use service::EntitiesService;
 pub const SERVER_NAME: &str = "entities";
 
 /// Serves the entity recognizer (with health, reflection, Info and
-/// /metrics) on `listener` until `shutdown` completes. The NER model loads
-/// from `config.models_dir` in the background; health is NOT_SERVING until
-/// it has.
+/// /metrics) on `listener` until `shutdown` completes. The NER and
+/// fine-type models load from `config.models_dir` in the background; health
+/// is NOT_SERVING until they have.
 pub async fn serve<F>(
     listener: TcpListener,
     config: EntitiesConfig,
@@ -46,7 +46,11 @@ where
 {
     let model = ModelSlot::new();
     let readiness = Readiness::new();
-    let _loading = model.load_in_background(config.ner_model_dir(), readiness.clone());
+    let _loading = model.load_in_background(
+        config.ner_model_dir(),
+        config.fine_types_dir(),
+        readiness.clone(),
+    );
     let max_message = config.server.max_message_bytes;
     let service =
         EntityRecognizerServer::new(EntitiesService::new(model, config.max_document_bytes))

@@ -1,4 +1,4 @@
-//! The NER model, loaded once in the background at start: the server
+//! The NER and fine-type models, loaded once in the background at start: the server
 //! answers health, reflection, Info and `ListEntityTypes` at once, and
 //! entity requests once the model is in.
 
@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use copydesk_entities::Recognizer;
+use copydesk_entities::fine_types::FineTypeModel;
 use copydesk_ner::NerModel;
 use copydesk_runtime::Readiness;
 
@@ -33,27 +34,45 @@ impl ModelSlot {
         }
     }
 
-    /// Loads the model from `dir` on a blocking thread, then marks
-    /// `readiness` ready with the model's description. A failed load is
-    /// logged and kept, so that requests say why; health stays NOT_SERVING.
+    /// Loads the NER model from `ner_dir` and the fine-type model from
+    /// `fine_types_dir` on a blocking thread, then marks `readiness` ready
+    /// with both models' descriptions. A failed load is logged and kept, so
+    /// that requests say why; health stays NOT_SERVING.
     pub fn load_in_background(
         &self,
-        dir: PathBuf,
+        ner_dir: PathBuf,
+        fine_types_dir: PathBuf,
         readiness: Readiness,
     ) -> tokio::task::JoinHandle<()> {
         let state = Arc::clone(&self.state);
         tokio::task::spawn_blocking(move || {
-            tracing::info!(dir = %dir.display(), "loading the NER model");
-            match NerModel::load(&dir) {
-                Ok(model) => {
+            tracing::info!(dir = %ner_dir.display(), "loading the NER model");
+            let loaded = NerModel::load(&ner_dir)
+                .map_err(|error| error.to_string())
+                .and_then(|model| {
+                    tracing::info!(dir = %fine_types_dir.display(), "loading the fine-type model");
+                    let fine_types =
+                        FineTypeModel::load(&fine_types_dir).map_err(|error| error.to_string())?;
+                    Ok((model, fine_types))
+                });
+            match loaded {
+                Ok((model, fine_types)) => {
                     let info = convert::model_info(model.description());
-                    tracing::info!(model = %info.name, version = %info.version, "NER model loaded");
-                    let _ = state.set(Ok(Recognizer::new(Arc::new(model))));
-                    readiness.set_ready(vec![info]);
+                    let fine_info = convert::model_info(fine_types.description());
+                    tracing::info!(
+                        model = %info.name,
+                        version = %info.version,
+                        fine_types = %fine_info.version,
+                        "NER and fine-type models loaded"
+                    );
+                    let recognizer =
+                        Recognizer::new(Arc::new(model)).with_fine_types(Arc::new(fine_types));
+                    let _ = state.set(Ok(recognizer));
+                    readiness.set_ready(vec![info, fine_info]);
                 }
                 Err(error) => {
-                    tracing::error!(dir = %dir.display(), %error, "the NER model failed to load");
-                    let _ = state.set(Err(error.to_string()));
+                    tracing::error!(%error, "the entity models failed to load");
+                    let _ = state.set(Err(error));
                 }
             }
         })

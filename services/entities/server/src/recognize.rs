@@ -111,6 +111,9 @@ pub fn recognize_checked(
         micros: micros(started),
     });
     models.push(convert::model_info(recognizer.model()));
+    if let Some(fine_types) = recognizer.fine_types() {
+        models.push(convert::model_info(fine_types));
+    }
     models.push(convert::rules_info());
 
     let mut response = RecognizeResponse {
