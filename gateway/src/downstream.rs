@@ -449,3 +449,6 @@ async fn resolve_forever(
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

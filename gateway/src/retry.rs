@@ -210,3 +210,6 @@ mod tests {
         ));
     }
 }
+
+#[cfg(test)]
+mod policy_tests;
