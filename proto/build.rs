@@ -1,6 +1,10 @@
 //! Compiles `copydesk/v1/*.proto` with protox (no system protoc), generates the
 //! tonic clients and servers, the proto3 JSON mapping (pbjson) and the
-//! descriptor set that gRPC reflection serves.
+//! descriptor set that gRPC reflection serves, and the OpenAPI schemas of
+//! the messages (see build_openapi.rs).
+
+#[path = "build_openapi.rs"]
+mod openapi;
 
 use std::path::PathBuf;
 
@@ -23,6 +27,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let descriptors = protox::compile(PROTOS, ["."])?;
     let descriptor_bytes = descriptors.encode_to_vec();
     std::fs::write(&descriptor_path, &descriptor_bytes)?;
+    let components = serde_json::to_string_pretty(&openapi::components(&descriptors))?;
+    std::fs::write(out_dir.join("openapi_components.json"), components)?;
 
     tonic_prost_build::configure()
         .build_client(true)
@@ -37,6 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .emit_fields()
         .build(&[".copydesk"])?;
 
+    println!("cargo:rerun-if-changed=build_openapi.rs");
     for proto in PROTOS {
         println!("cargo:rerun-if-changed={proto}");
     }

@@ -18,7 +18,8 @@
 //! - [`service`]: the tonic service;
 //! - [`http_json`]: `POST /v1/annotate` and `POST /v1/batchAnnotate`;
 //! - [`auth`]: the optional bearer token;
-//! - [`viz`]: `GET /viz`, a page to look at an analysis.
+//! - [`viz`]: `GET /viz`, a page to look at an analysis;
+//! - [`openapi`]: `GET /openapi.json` and `GET /api`, the HTTP/JSON API described.
 
 #![forbid(unsafe_code)]
 
@@ -34,6 +35,7 @@ pub mod fan_out;
 pub mod features;
 pub mod http_json;
 pub mod knowledge_client;
+pub mod openapi;
 pub mod retry;
 pub mod segmenter_client;
 pub mod sentiment_client;
@@ -86,8 +88,7 @@ where
         )
         .with_supported_languages(["en"])
         .add_service(grpc);
-    http_json::routes(server, annotator, config.gateway.max_http_body_bytes, auth)
-        .serve(listener, shutdown)
-        .await?;
+    let server = http_json::routes(server, annotator, config.gateway.max_http_body_bytes, auth);
+    openapi::routes(server).serve(listener, shutdown).await?;
     Ok(())
 }

@@ -15,6 +15,13 @@ pub mod v1 {
 pub const FILE_DESCRIPTOR_SET: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/copydesk_descriptor.bin"));
 
+/// OpenAPI 3.1 `components` made from the protos at build time: `schemas`
+/// (every message and enum of `copydesk.v1` in the proto3 JSON mapping,
+/// with the protos' comments) and `services` (each RPC's comment, input
+/// and output). The gateway builds its HTTP/JSON description on it.
+pub const OPENAPI_COMPONENTS: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/openapi_components.json"));
+
 /// Fully qualified names of the gRPC services, as health checks and
 /// reflection list them.
 pub mod service_names {
