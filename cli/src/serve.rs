@@ -201,7 +201,7 @@ pub async fn up(args: UpArgs) -> anyhow::Result<()> {
     };
     let knowledge_config = KnowledgeConfig {
         max_document_bytes: limit,
-        knowledge_dir: models_dir.join(copydesk_knowledge_server::config::DEFAULT_BASE_DIR),
+        models_dir: models_dir.clone(),
         newsroom_bases: args.newsroom_bases,
         server: server.clone(),
         ..KnowledgeConfig::default()

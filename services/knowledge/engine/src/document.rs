@@ -8,7 +8,7 @@ use crate::fine_type::FineType;
 use crate::knowledge::KnowledgeBase;
 
 /// A stretch of the text in UTF-8 bytes, end-exclusive.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ByteSpan {
     pub start: usize,
     pub end: usize,

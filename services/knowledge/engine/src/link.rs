@@ -13,7 +13,8 @@
 //!
 //! The confidence of the heaviest candidate is its share of the weight of
 //! all the candidates (two Congos with no context: 0.5 each), times 0.8
-//! when the story's places are all in other countries than it. Below the
+//! when the story's places are all in other countries than it, and times
+//! 0.5 when only a shorter mention names it, not the entity's name. Below the
 //! threshold there is no link. The context comes from a first pass: the
 //! entities whose best candidate holds 90% of the weight without context,
 //! each entity's own contribution left out when it is weighed.
@@ -36,6 +37,7 @@ const PRIOR_EXPONENT: f32 = 4.0;
 /// entries.
 pub const MAX_CANDIDATES_PER_FORM: usize = 64;
 const OTHER_MENTION: f32 = 0.3;
+const OTHER_MENTION_FIT: f32 = 0.7;
 const SAME_COUNTRY: f32 = 4.0;
 const CONTAINMENT: f32 = 6.0;
 const DATELINE_COUNTRY: f32 = 3.0;
@@ -321,7 +323,13 @@ pub(crate) fn link_entities(
                             !context.has_country(code, own)
                                 && context.dateline_country.as_deref() != Some(code)
                         });
-                    let fit = if foreign { FOREIGN } else { 1.0 };
+                    let mut fit = if foreign { FOREIGN } else { 1.0 };
+                    if c.form_weight < 1.0 {
+                        // Only a shorter mention names it, not the entity's
+                        // name: "America" of "North America", "Cardiff" of
+                        // "Cardiff Arms Park".
+                        fit *= OTHER_MENTION_FIT;
+                    }
                     let score = (share * fit).clamp(0.0, 1.0);
                     (score >= options.threshold).then(|| Link {
                         base: Arc::clone(base),

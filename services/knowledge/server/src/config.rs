@@ -17,14 +17,17 @@ pub struct KnowledgeConfig {
     #[arg(long, env = "COPYDESK_MAX_DOCUMENT_BYTES", default_value_t = DEFAULT_MAX_DOCUMENT_BYTES)]
     pub max_document_bytes: usize,
 
+    /// Directory holding the model directories; the default knowledge base
+    /// is read from its `knowledge/default` subdirectory unless
+    /// --knowledge-dir says otherwise.
+    #[arg(long, env = "COPYDESK_MODELS_DIR", default_value = "models")]
+    pub models_dir: PathBuf,
+
     /// Directory of the shipped default base (`manifest.json`, its JSONL
-    /// files, `SHA256SUMS`). Health is NOT_SERVING until it has loaded.
-    #[arg(
-        long,
-        env = "COPYDESK_KNOWLEDGE_DIR",
-        default_value = "models/knowledge/default"
-    )]
-    pub knowledge_dir: PathBuf,
+    /// files, `SHA256SUMS`). Unset: `knowledge/default` under --models-dir.
+    /// Health is NOT_SERVING until it has loaded.
+    #[arg(long, env = "COPYDESK_KNOWLEDGE_DIR")]
+    pub knowledge_dir: Option<PathBuf>,
 
     /// A newsroom's own base (JSON Lines, one entry a line); repeat the flag
     /// for several. Searched before the default base, and reloaded when the
@@ -63,12 +66,22 @@ impl Default for KnowledgeConfig {
     fn default() -> Self {
         KnowledgeConfig {
             max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
-            knowledge_dir: PathBuf::from("models").join(DEFAULT_BASE_DIR),
+            models_dir: PathBuf::from("models"),
+            knowledge_dir: None,
             newsroom_bases: Vec::new(),
             reload_interval_secs: 5,
             link_threshold: copydesk_knowledge::DEFAULT_THRESHOLD,
             max_base_bytes: copydesk_knowledge::load::DEFAULT_MAX_FILE_BYTES,
             server: ServerConfig::default(),
         }
+    }
+}
+
+impl KnowledgeConfig {
+    /// Where the default base is.
+    pub fn default_base_dir(&self) -> PathBuf {
+        self.knowledge_dir
+            .clone()
+            .unwrap_or_else(|| self.models_dir.join(DEFAULT_BASE_DIR))
     }
 }

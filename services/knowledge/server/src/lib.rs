@@ -50,7 +50,7 @@ where
     let readiness = Readiness::new();
     let sources = Arc::new(Sources::new(
         Arc::new(Knowledge::new()),
-        config.knowledge_dir.clone(),
+        config.default_base_dir(),
         &config.newsroom_bases,
         config.max_base_bytes,
         readiness.clone(),

@@ -120,7 +120,7 @@ async fn start_with(
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_owned();
     let mut config = KnowledgeConfig {
-        knowledge_dir: default_base(&root),
+        knowledge_dir: Some(default_base(&root)),
         newsroom_bases: prepare(&root),
         reload_interval_secs: 1,
         ..KnowledgeConfig::default()
