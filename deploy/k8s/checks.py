@@ -164,6 +164,7 @@ SERVERS = {
     "segmenter": (50052, "copydesk.v1.Segmenter"),
     "entities": (50053, "copydesk.v1.EntityRecognizer"),
     "sentiment": (50054, "copydesk.v1.SentimentAnalyzer"),
+    "knowledge": (50055, "copydesk.v1.EntityLinker"),
     "gateway": (50051, "copydesk.v1.Annotator"),
 }
 
@@ -341,7 +342,7 @@ def invariants(path, config_env):
     gateway_env = {}
     for data in config_maps.values():
         gateway_env.update(data)
-    for server in ("segmenter", "entities", "sentiment"):
+    for server in ("segmenter", "entities", "sentiment", "knowledge"):
         variable = f"COPYDESK_{server.upper()}_ADDR"
         address = gateway_env.get(variable, "")
         match = re.fullmatch(r"(https?)://([a-z0-9.-]+):(\d+)", address)
