@@ -10,7 +10,8 @@ use std::sync::{Arc, Mutex};
 
 use copydesk_client::{Client, ClientOptions, resume};
 use copydesk_proto::v1::{
-    AnnotateResponse, Document, EntityType, Features, OffsetEncoding, Sentiment, SentimentLabel,
+    AnnotateResponse, Document, Entity, EntityOrigin, EntityType, Features, OffsetEncoding,
+    Sentiment, SentimentLabel,
 };
 use futures::StreamExt;
 
@@ -475,6 +476,24 @@ fn tone(sentiment: Option<&Sentiment>) -> String {
     }
 }
 
+/// An entity's knowledge-base links, for the end of its line: "  →
+/// default:geonames:690791 nationality (Ukraine)", the canonical name only
+/// where it differs from the entity's; "added" for an entity the model
+/// missed and a base knew.
+fn links(entity: &Entity) -> String {
+    let mut out = String::new();
+    for link in &entity.links {
+        let _ = write!(out, "  → {}:{} {}", link.source, link.id, link.kind);
+        if link.name != entity.name {
+            let _ = write!(out, " ({})", link.name);
+        }
+    }
+    if entity.origin == EntityOrigin::OriginKnowledgeBase as i32 {
+        out.push_str("  [added from the knowledge base]");
+    }
+    out
+}
+
 /// The response for people: language and tone, then paragraphs with their
 /// numbered sentences and each sentence's tone, then the entities, then
 /// what could not be done.
@@ -577,11 +596,27 @@ fn summary(response: &AnnotateResponse, style: &Style) -> String {
             };
             let _ = writeln!(
                 out,
-                "  {on}{kind:<12}{off} {:<28} {:.2}  {}×: {}{entity_tone}",
+                "  {on}{kind:<12}{off} {:<28} {:.2}  {}×: {}{entity_tone}{}",
                 entity.name,
                 entity.salience,
                 entity.mentions.len(),
-                mentions.join(" · ")
+                mentions.join(" · "),
+                links(entity)
+            );
+        }
+    }
+    if !response.topics.is_empty() {
+        let _ = writeln!(out, "\ntopics, most salient first:");
+        for topic in &response.topics {
+            let _ = writeln!(
+                out,
+                "  {:<12} {:<28} {:.2}  {}:{}  ({})",
+                topic.kind,
+                topic.name,
+                topic.salience,
+                topic.source,
+                topic.id,
+                topic.entity_ids.join(", ")
             );
         }
     }
@@ -670,6 +705,73 @@ mod tests {
         assert_eq!(text, "Yes, \x1b[1;36mZoë\x1b[0m said.");
         // A span off the character boundaries is left plain.
         assert_eq!(highlight(&response, 1, "Yes, Zoë", 11), "Yes, Zoë");
+    }
+
+    #[test]
+    fn entities_show_their_links_and_the_topics_follow() {
+        use copydesk_proto::v1::{EntityLink, Topic};
+        let link = |id: &str, name: &str, kind: &str| EntityLink {
+            source: "default".to_owned(),
+            id: id.to_owned(),
+            name: name.to_owned(),
+            kind: kind.to_owned(),
+            ..Default::default()
+        };
+        let response = AnnotateResponse {
+            entities: vec![
+                Entity {
+                    name: "Ukrainian".to_owned(),
+                    r#type: EntityType::Misc as i32,
+                    links: vec![link("geonames:690791", "Ukraine", "nationality")],
+                    ..Default::default()
+                },
+                Entity {
+                    name: "Kyiv".to_owned(),
+                    r#type: EntityType::Location as i32,
+                    links: vec![link("geonames:703448", "Kyiv", "city")],
+                    origin: EntityOrigin::OriginKnowledgeBase as i32,
+                    ..Default::default()
+                },
+                Entity {
+                    name: "Olena".to_owned(),
+                    r#type: EntityType::Person as i32,
+                    ..Default::default()
+                },
+            ],
+            topics: vec![Topic {
+                source: "default".to_owned(),
+                id: "geonames:690791".to_owned(),
+                name: "Ukraine".to_owned(),
+                kind: "country".to_owned(),
+                salience: 0.75,
+                entity_ids: vec!["e1".to_owned(), "e4".to_owned()],
+                url: String::new(),
+            }],
+            ..Default::default()
+        };
+        let style = Style {
+            colour: false,
+            highlight: false,
+            tokens: false,
+        };
+        let text = summary(&response, &style);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[2].starts_with("  MISC         Ukrainian")
+                && lines[2].ends_with("  → default:geonames:690791 nationality (Ukraine)"),
+            "{text}"
+        );
+        assert!(
+            lines[3].ends_with("  → default:geonames:703448 city  [added from the knowledge base]"),
+            "the name is not repeated when it is the entity's: {text}"
+        );
+        assert!(lines[4].ends_with("0×: "), "no link, nothing added: {text}");
+        assert!(
+            text.contains(
+                "\ntopics, most salient first:\n  country      Ukraine                      0.75  default:geonames:690791  (e1, e4)\n"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

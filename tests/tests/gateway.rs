@@ -454,7 +454,13 @@ async fn http_json_errors_are_json_with_grpc_codes_and_matching_http_statuses() 
     let http = reqwest::Client::new();
     let url = format!("{}/v1/annotate", gateway.url());
 
-    let bad_json = http.post(&url).body("{ not json").send().await.unwrap();
+    let bad_json = http
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{ not json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad_json.status(), 400);
     let body: serde_json::Value = bad_json.json().await.unwrap();
     assert_eq!(body["code"], 3);

@@ -230,3 +230,89 @@ async fn a_full_server_refuses_at_once_and_a_stream_waiting_for_its_client_holds
     );
     held.abort();
 }
+
+#[tokio::test]
+async fn a_grpc_timeout_header_on_http_json_gets_json_not_grpc_framing() {
+    let (_segmenter, gateway) = copydesk_e2e::start_stack().await;
+    let response = reqwest::Client::new()
+        .post(format!("{}/v1/annotate", gateway.url()))
+        .header("content-type", "application/json")
+        .header("grpc-timeout", "1n")
+        .body(r#"{"document":{"text":"Plain words."},"features":{"segmentation":true}}"#)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.text().await.unwrap();
+    assert_eq!(status, reqwest::StatusCode::OK, "{headers:?} {body}");
+    assert_eq!(headers["content-type"], "application/json", "{headers:?}");
+    assert!(headers.get("grpc-status").is_none(), "{headers:?}");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(json["segmentation"]["sentences"].is_array(), "{json}");
+}
+
+#[tokio::test]
+async fn http_json_takes_only_declared_uncompressed_json_and_answers_with_nosniff() {
+    let (_segmenter, gateway) = copydesk_e2e::start_stack().await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/v1/annotate", gateway.url());
+    let body = r#"{"document":{"text":"Plain words."},"features":{"segmentation":true}}"#;
+    for (content_type, encoding) in [
+        ("text/plain", None),
+        ("application/x-www-form-urlencoded", None),
+        ("application/json", Some("gzip")),
+    ] {
+        let mut request = client
+            .post(&url)
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(encoding) = encoding {
+            request = request.header("content-encoding", encoding);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 415, "{content_type} {encoding:?}");
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+        let json: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(json["code"], 3, "{json}");
+    }
+    let response = client
+        .post(&url)
+        .header("content-type", "application/json; charset=utf-8")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+
+    let page = client
+        .get(format!("{}/viz", gateway.url()))
+        .send()
+        .await
+        .unwrap();
+    let policy = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+}
+
+#[tokio::test]
+async fn a_declared_oversize_body_gets_413_instead_of_100_continue() {
+    let (_segmenter, gateway) = copydesk_e2e::start_stack().await;
+    let mut tcp = TcpStream::connect(gateway.addr).await.unwrap();
+    let head = "POST /v1/annotate HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n\
+                content-length: 999999999999\r\nexpect: 100-continue\r\n\r\n";
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = tokio::time::timeout(PATIENCE, tcp.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(n > 0, "closed without an answer");
+        answer.extend_from_slice(&buf[..n]);
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+}

@@ -3,7 +3,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use tonic::transport::{Certificate, Identity, ServerTlsConfig};
+use std::sync::Arc;
+
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls;
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tokio_rustls::rustls::server::WebPkiClientVerifier;
 
 use crate::error::Error;
 
@@ -131,19 +137,48 @@ impl ServerConfig {
 }
 
 impl ServerConfig {
-    /// The listener's TLS settings, files read; `None` without --tls-cert.
-    pub fn tls(&self) -> Result<Option<ServerTlsConfig>, Error> {
+    /// The listener's TLS (HTTP/2 only, by ALPN), files read; `None`
+    /// without --tls-cert.
+    pub fn tls_acceptor(&self) -> Result<Option<TlsAcceptor>, Error> {
         let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) else {
             return Ok(None);
         };
-        let mut tls = ServerTlsConfig::new().identity(Identity::from_pem(
-            read(cert, "certificate")?,
-            read(key, "private key")?,
-        ));
-        if let Some(ca) = &self.tls_client_ca {
-            tls = tls.client_ca_root(Certificate::from_pem(read(ca, "client CA")?));
-        }
-        Ok(Some(tls))
+        let bad = |what: &'static str, path: &Path, message: String| Error::TlsConfig {
+            what,
+            path: path.to_owned(),
+            message,
+        };
+        let chain = CertificateDer::pem_slice_iter(&read(cert, "certificate")?)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| bad("certificate", cert, e.to_string()))?;
+        let private_key = PrivateKeyDer::from_pem_slice(&read(key, "private key")?)
+            .map_err(|e| bad("private key", key, e.to_string()))?;
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let builder = rustls::ServerConfig::builder_with_provider(Arc::clone(&provider))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| bad("certificate", cert, e.to_string()))?;
+        let builder = match &self.tls_client_ca {
+            None => builder.with_no_client_auth(),
+            Some(ca) => {
+                let mut roots = rustls::RootCertStore::empty();
+                for root in CertificateDer::pem_slice_iter(&read(ca, "client CA")?) {
+                    let root = root.map_err(|e| bad("client CA", ca, e.to_string()))?;
+                    roots
+                        .add(root)
+                        .map_err(|e| bad("client CA", ca, e.to_string()))?;
+                }
+                let verifier =
+                    WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                        .build()
+                        .map_err(|e| bad("client CA", ca, e.to_string()))?;
+                builder.with_client_cert_verifier(verifier)
+            }
+        };
+        let mut tls = builder
+            .with_single_cert(chain, private_key)
+            .map_err(|e| bad("certificate", cert, e.to_string()))?;
+        tls.alpn_protocols = vec![b"h2".to_vec()];
+        Ok(Some(TlsAcceptor::from(Arc::new(tls))))
     }
 }
 

@@ -5,84 +5,35 @@
 //! and hyper's HTTP/1 header timeout only starts with the first byte).
 //!
 //! [`GuardedIo`] fails the connection's reads once its bound has passed
-//! without a request; the shed layer marks the connection when the head of
-//! its first request arrives ([`mark_request`]), which disarms the bound.
+//! without a request; the serving loop marks the connection when the head
+//! of its first request arrives ([`FirstRequest`]), which disarms it.
 
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::TcpStream;
 use tokio::time::Sleep;
-use tonic::transport::server::{Connected, TcpConnectInfo, TlsConnectInfo};
+
+use crate::listen::FirstRequest;
 
 /// An accepted connection, closed if no request head arrives in time.
 #[derive(Debug)]
 pub(crate) struct GuardedIo<IO> {
     io: IO,
-    requested: Arc<AtomicBool>,
+    first_request: Arc<FirstRequest>,
     /// Until the first request; `None` after it.
-    first_request: Option<(Pin<Box<Sleep>>, Duration)>,
+    bound: Option<(Pin<Box<Sleep>>, Duration)>,
 }
 
 impl<IO> GuardedIo<IO> {
-    pub(crate) fn new(io: IO, first_request_timeout: Duration) -> Self {
+    pub(crate) fn new(io: IO, timeout: Duration, first_request: Arc<FirstRequest>) -> Self {
         GuardedIo {
             io,
-            requested: Arc::new(AtomicBool::new(false)),
-            first_request: Some((
-                Box::pin(tokio::time::sleep(first_request_timeout)),
-                first_request_timeout,
-            )),
-        }
-    }
-
-    fn mark(&self) -> RequestMark {
-        RequestMark(Arc::clone(&self.requested))
-    }
-}
-
-/// What the request's extensions carry to reach its connection.
-#[derive(Clone, Debug)]
-pub(crate) struct ConnectionInfo {
-    tcp: TcpConnectInfo,
-    mark: RequestMark,
-}
-
-impl ConnectionInfo {
-    /// The peer's address, for logs.
-    #[allow(dead_code)]
-    pub(crate) fn remote_addr(&self) -> Option<std::net::SocketAddr> {
-        self.tcp.remote_addr()
-    }
-}
-
-#[derive(Clone, Debug)]
-struct RequestMark(Arc<AtomicBool>);
-
-/// Tells the request's connection that a request head has arrived.
-pub(crate) fn mark_request(extensions: &http::Extensions) {
-    let info = extensions.get::<ConnectionInfo>().or_else(|| {
-        extensions
-            .get::<TlsConnectInfo<ConnectionInfo>>()
-            .map(TlsConnectInfo::get_ref)
-    });
-    if let Some(info) = info {
-        info.mark.0.store(true, Ordering::Release);
-    }
-}
-
-impl Connected for GuardedIo<TcpStream> {
-    type ConnectInfo = ConnectionInfo;
-
-    fn connect_info(&self) -> ConnectionInfo {
-        ConnectionInfo {
-            tcp: self.io.connect_info(),
-            mark: self.mark(),
+            first_request,
+            bound: Some((Box::pin(tokio::time::sleep(timeout)), timeout)),
         }
     }
 }
@@ -94,9 +45,9 @@ impl<IO: AsyncRead + Unpin> AsyncRead for GuardedIo<IO> {
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        if let Some((sleep, timeout)) = &mut this.first_request {
-            if this.requested.load(Ordering::Acquire) {
-                this.first_request = None;
+        if let Some((sleep, timeout)) = &mut this.bound {
+            if this.first_request.seen() {
+                this.bound = None;
             } else if sleep.as_mut().poll(cx).is_ready() {
                 let message = format!(
                     "no request within {} s of connecting (--first-request-timeout-secs / COPYDESK_FIRST_REQUEST_TIMEOUT_SECS)",
@@ -151,7 +102,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_connection_without_a_request_fails_after_the_bound() {
         let (client, server) = tokio::io::duplex(64);
-        let mut guarded = GuardedIo::new(server, Duration::from_secs(3));
+        let mut guarded = GuardedIo::new(server, Duration::from_secs(3), Arc::default());
         let mut client = client;
         // Bytes that are not a request head (a preface) do not disarm it.
         client
@@ -169,8 +120,10 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_request_disarms_the_bound() {
         let (mut client, server) = tokio::io::duplex(64);
-        let mut guarded = GuardedIo::new(server, Duration::from_secs(3));
-        guarded.mark().0.store(true, Ordering::Release);
+        let first_request = Arc::new(FirstRequest::default());
+        let mut guarded =
+            GuardedIo::new(server, Duration::from_secs(3), Arc::clone(&first_request));
+        first_request.mark();
         let mut buf = [0u8; 8];
         let reading = tokio::spawn(async move {
             let n = guarded.read(&mut buf).await;

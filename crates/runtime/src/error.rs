@@ -19,14 +19,22 @@ pub enum Error {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
+    /// A TLS certificate or key cannot be used.
+    #[error("TLS {what} {path:?}: {message}")]
+    TlsConfig {
+        what: &'static str,
+        path: std::path::PathBuf,
+        message: String,
+    },
 }
 
 impl From<Error> for tonic::Status {
     fn from(error: Error) -> Self {
         match error {
-            Error::Listener(_) | Error::Transport(_) | Error::TlsFile { .. } => {
-                tonic::Status::unavailable(error.to_string())
-            }
+            Error::Listener(_)
+            | Error::Transport(_)
+            | Error::TlsFile { .. }
+            | Error::TlsConfig { .. } => tonic::Status::unavailable(error.to_string()),
             Error::Reflection(_) => tonic::Status::internal(error.to_string()),
         }
     }

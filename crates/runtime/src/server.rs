@@ -8,19 +8,18 @@ use axum::response::IntoResponse;
 use copydesk_proto::v1::info_server::InfoServer;
 use copydesk_proto::v1::{GetInfoResponse, Limits, ModelInfo};
 use tokio::net::TcpListener;
-use tokio_stream::StreamExt;
 use tonic::server::NamedService;
 use tonic::service::{Routes, RoutesBuilder};
-use tonic::transport::server::TcpIncoming;
 use tonic_health::ServingStatus;
 use tower::ServiceBuilder;
 
 use crate::admission::Admission;
 use crate::config::ServerConfig;
-use crate::connection::GuardedIo;
 use crate::decode_errors::DecodeErrorLayer;
 use crate::error::Error;
+use crate::grpc_deadline::GrpcDeadlineLayer;
 use crate::info::InfoService;
+use crate::listen::{self, ConnectionSettings};
 use crate::metrics::{KnownPaths, MetricsLayer, is_grpc, metrics_endpoint};
 use crate::readiness::{HealthGate, Readiness};
 use crate::shed::ShedLayer;
@@ -234,11 +233,23 @@ impl Server {
             http_paths,
         };
         let layers = ServiceBuilder::new()
+            // On every answer, refusals included: browsers must not guess a
+            // JSON or text body's type.
+            .map_response(|mut response: http::Response<tonic::body::Body>| {
+                response.headers_mut().insert(
+                    http::header::X_CONTENT_TYPE_OPTIONS,
+                    http::HeaderValue::from_static("nosniff"),
+                );
+                response
+            })
             // Around the metrics too, so that every layer's logs carry the trace.
             .layer(TraceLayer::new(name))
             // Outside the rest, so it sees shed requests and rewritten statuses as
             // the caller does.
             .layer(MetricsLayer::new(name, known))
+            // Before the body is read: a gRPC deadline covers its arrival.
+            // HTTP requests lose the header here.
+            .layer(GrpcDeadlineLayer)
             // Before any work is done for a request that will be refused; it
             // also reads unary bodies whole, so a slow one holds no slot.
             .layer(ShedLayer::new(
@@ -249,10 +260,8 @@ impl Server {
                 max_http_body,
             ))
             // Closest to the codec whose status it corrects.
-            .layer(DecodeErrorLayer)
-            .into_inner();
+            .layer(DecodeErrorLayer);
 
-        let (began_tx, began_rx) = tokio::sync::oneshot::channel::<()>();
         let health_reporter = reporter.clone();
         let statuses: Vec<&'static str> = grpc_services.clone();
         let shutdown_gate = gate.clone();
@@ -261,55 +270,32 @@ impl Server {
             tracing::info!(server = name, "shutting down: draining in-flight calls");
             let statuses: Vec<&'static str> = statuses.into_iter().chain([""]).collect();
             shutdown_gate.shut(&health_reporter, &statuses).await;
-            let _ = began_tx.send(());
         };
 
-        let first_request = config.first_request_timeout();
-        let incoming = TcpIncoming::from(listener)
-            .with_nodelay(Some(true))
-            .map(move |accepted| accepted.map(|tcp| GuardedIo::new(tcp, first_request)));
-        tracing::info!(server = name, %address, "serving gRPC and HTTP");
-        let mut builder = tonic::transport::Server::builder();
-        if let Some(tls) = config.tls()? {
+        let tls = config.tls_acceptor()?;
+        if tls.is_some() {
             tracing::info!(server = name, "TLS on");
-            builder = builder.tls_config(tls)?;
         }
-        builder = builder
-            // HTTP/1.1 for /metrics and the JSON API; gRPC stays on HTTP/2.
-            .accept_http1(true)
-            // Half-open and unresponsive peers are found and closed.
-            .http2_keepalive_interval(
-                (config.http2_keepalive_secs > 0)
-                    .then(|| Duration::from_secs(config.http2_keepalive_secs)),
-            )
-            .http2_keepalive_timeout(Some(Duration::from_secs(
-                config.http2_keepalive_timeout_secs,
-            )));
-        // Without a grace: tonic's grace replaces the GOAWAY at that age by
-        // a forced close later, which would cut calls in flight.
-        if config.max_connection_age_secs > 0 {
-            builder =
-                builder.max_connection_age(Duration::from_secs(config.max_connection_age_secs));
-        }
-        let server = builder
-            .layer(layers)
-            .add_routes(Routes::from(router))
-            .serve_with_incoming_shutdown(incoming, signal);
-        tokio::pin!(server);
-
-        tokio::select! {
-            result = &mut server => result?,
-            began = began_rx => {
-                if began.is_ok() {
-                    match tokio::time::timeout(config.shutdown_grace(), &mut server).await {
-                        Ok(result) => result?,
-                        Err(_) => tracing::warn!(server = name, grace = ?config.shutdown_grace(), "calls still running after the shutdown grace period; closing them"),
-                    }
-                } else {
-                    server.await?;
-                }
-            }
-        }
+        let settings = ConnectionSettings {
+            first_request_timeout: config.first_request_timeout(),
+            http2_keepalive: (config.http2_keepalive_secs > 0)
+                .then(|| Duration::from_secs(config.http2_keepalive_secs)),
+            http2_keepalive_timeout: Duration::from_secs(config.http2_keepalive_timeout_secs),
+            max_connection_age: (config.max_connection_age_secs > 0)
+                .then(|| Duration::from_secs(config.max_connection_age_secs)),
+            tls,
+        };
+        tracing::info!(server = name, %address, "serving gRPC and HTTP");
+        let service = layers.service(Routes::from(router).prepare());
+        listen::serve(
+            listener,
+            service,
+            settings,
+            signal,
+            config.shutdown_grace(),
+            name,
+        )
+        .await;
         if let Some(follower) = follower {
             follower.abort();
         }

@@ -136,7 +136,6 @@ where
     }
 
     fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
-        crate::connection::mark_request(request.extensions());
         let path = request.uri().path();
         if NEVER_SHED.iter().any(|p| path.starts_with(p)) {
             return Box::pin(self.inner.call(request.map(tonic::body::Body::new)));
@@ -206,6 +205,9 @@ impl ShedLayer {
         if declared.is_some_and(|size| size > limit as u64) {
             return Err(too_large());
         }
+        if !grpc {
+            check_http_body_headers(&request)?;
+        }
         let (parts, body) = request.into_parts();
         let read = tokio::time::timeout(self.body_timeout, Limited::new(body, limit).collect());
         let body: Bytes = match read.await {
@@ -236,6 +238,43 @@ impl ShedLayer {
     }
 }
 
+/// HTTP request bodies (POST, PUT, PATCH: every HTTP route with a body
+/// takes JSON) are JSON, sent as such: a form or `text/plain`
+/// body (which any web page may make a browser send without asking) is
+/// refused, and so is a compressed one, which the server does not decode.
+fn check_http_body_headers<B>(request: &http::Request<B>) -> Result<(), Refused> {
+    let encoding = request
+        .headers()
+        .get_all(http::header::CONTENT_ENCODING)
+        .iter()
+        .flat_map(|v| v.to_str().unwrap_or("?").split(','))
+        .map(str::trim)
+        .find(|coding| !coding.is_empty() && !coding.eq_ignore_ascii_case("identity"));
+    if let Some(coding) = encoding {
+        let message = format!(
+            "Content-Encoding {coding:?} is not supported; send the body uncompressed (identity)"
+        );
+        return Err(refusal(false, BodyFault::Unsupported, message));
+    }
+    let with_body = [http::Method::POST, http::Method::PUT, http::Method::PATCH];
+    if !with_body.contains(request.method()) {
+        return Ok(());
+    }
+    let content_type = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let media_type = content_type.map(|v| v.split(';').next().unwrap_or("").trim());
+    if !media_type.is_some_and(|t| t.eq_ignore_ascii_case("application/json")) {
+        let message = format!(
+            "the request body must be sent as Content-Type: application/json (got {})",
+            content_type.map_or_else(|| "none".to_owned(), |t| format!("{t:?}"))
+        );
+        return Err(refusal(false, BodyFault::Unsupported, message));
+    }
+    Ok(())
+}
+
 /// Why the layer answers a request itself.
 #[derive(Clone, Copy, Debug)]
 enum BodyFault {
@@ -246,6 +285,8 @@ enum BodyFault {
     TooLarge,
     Broken,
     Overloaded,
+    /// A body in a media type or encoding this server does not read.
+    Unsupported,
 }
 
 fn refusal(grpc: bool, fault: BodyFault, message: String) -> Refused {
@@ -259,6 +300,10 @@ fn refusal(grpc: bool, fault: BodyFault, message: String) -> Refused {
             http::StatusCode::PAYLOAD_TOO_LARGE,
         ),
         BodyFault::Broken => (tonic::Code::Cancelled, http::StatusCode::BAD_REQUEST),
+        BodyFault::Unsupported => (
+            tonic::Code::InvalidArgument,
+            http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ),
         BodyFault::Overloaded => (
             tonic::Code::ResourceExhausted,
             http::StatusCode::TOO_MANY_REQUESTS,
@@ -267,6 +312,13 @@ fn refusal(grpc: bool, fault: BodyFault, message: String) -> Refused {
     if grpc {
         return Status::new(code, message).into_http();
     }
+    // Over HTTP the status says 413; the code in the body stays the one
+    // HTTP/JSON has always given an oversize body: the caller's request
+    // is at fault.
+    let code = match fault {
+        BodyFault::TooLarge => tonic::Code::InvalidArgument,
+        _ => code,
+    };
     json_error(http, code, &message)
 }
 
@@ -470,6 +522,47 @@ mod tests {
             "application/json"
         );
         assert!(text(refused).await.contains("limit of 50 bytes"));
+    }
+
+    #[tokio::test]
+    async fn http_bodies_must_be_declared_json_and_uncompressed() {
+        let (service, _) = layer(1, 0);
+        let post = |content_type: &str, encoding: Option<&str>| {
+            let mut request =
+                http::Request::post("/v1/annotate").header("content-type", content_type);
+            if let Some(encoding) = encoding {
+                request = request.header("content-encoding", encoding);
+            }
+            request.body(Full::new(Bytes::from_static(b"{}"))).unwrap()
+        };
+        for (content_type, encoding) in [
+            ("text/plain", None),
+            ("application/x-www-form-urlencoded", None),
+            ("application/json", Some("gzip")),
+        ] {
+            let refused = service
+                .clone()
+                .oneshot(post(content_type, encoding))
+                .await
+                .unwrap();
+            assert_eq!(
+                refused.status(),
+                http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "{content_type} {encoding:?}"
+            );
+            assert!(text(refused).await.contains("\"code\":3"));
+        }
+        for (content_type, encoding) in [
+            ("application/json", None),
+            ("Application/JSON; charset=utf-8", Some("identity")),
+        ] {
+            let answered = service
+                .clone()
+                .oneshot(post(content_type, encoding))
+                .await
+                .unwrap();
+            assert_eq!(answered.status(), http::StatusCode::OK, "{content_type}");
+        }
     }
 
     #[tokio::test]
