@@ -443,6 +443,11 @@ impl Document<'_, '_> {
         let mut i = from;
         while i < end {
             let t = &tokens[i];
+            let l = lower(t);
+            if l == "and" || t.norm == "," || t.norm == "&" {
+                i += 1;
+                continue;
+            }
             if is_word(t) && capitalised(t) {
                 let run_start = i;
                 while i < end && is_word(&tokens[i]) && capitalised(&tokens[i]) {
@@ -458,11 +463,6 @@ impl Document<'_, '_> {
                     label: NameLabel::Person,
                     sentence,
                 });
-                continue;
-            }
-            let l = lower(t);
-            if l == "and" || t.norm == "," || t.norm == "&" {
-                i += 1;
                 continue;
             }
             break;
