@@ -140,32 +140,58 @@ pub async fn start_sentiment() -> Running {
     .await
 }
 
+/// Starts a knowledge server with the repository's default base; returns
+/// once the base has loaded and health says SERVING.
+pub async fn start_knowledge() -> Running {
+    /// The server's flags, as `copydesk serve knowledge` takes them.
+    #[derive(clap::Parser)]
+    struct Flags {
+        #[command(flatten)]
+        config: copydesk_knowledge_server::KnowledgeConfig,
+    }
+    let base = repository_models_dir().join("knowledge/default");
+    let flags = <Flags as clap::Parser>::parse_from([
+        "knowledge".as_ref(),
+        "--knowledge-dir".as_ref(),
+        base.as_os_str(),
+    ]);
+    start(
+        |listener, signal| {
+            copydesk_knowledge_server::serve(listener, flags.config, async move {
+                let _ = signal.await;
+            })
+        },
+        copydesk_proto::service_names::ENTITY_LINKER,
+    )
+    .await
+}
+
 /// The checkout's `models/` directory.
 pub fn repository_models_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../models")
 }
 
-/// All four servers, the gateway calling the other three.
+/// All five servers, the gateway calling the other four.
 pub struct Suite {
     pub segmenter: Running,
     pub entities: Running,
     pub sentiment: Running,
+    pub knowledge: Running,
     pub gateway: Running,
 }
 
 /// Starts the whole suite on ephemeral ports.
 pub async fn start_suite() -> Suite {
-    let (segmenter, entities, sentiment) = tokio::join!(
+    let (segmenter, entities, sentiment, knowledge) = tokio::join!(
         start_segmenter(SegmenterConfig::default()),
         start_entities(),
-        start_sentiment()
+        start_sentiment(),
+        start_knowledge()
     );
     let config = GatewayConfig {
         entities_addr: entities.url(),
         sentiment_addr: sentiment.url(),
-        // Until the suite runs the knowledge server: down, never a
-        // default port.
-        knowledge_addr: closed_address().await,
+        knowledge_addr: knowledge.url(),
         ..GatewayConfig::default()
     };
     let gateway = start_gateway(config, &segmenter.url()).await;
@@ -173,6 +199,7 @@ pub async fn start_suite() -> Suite {
         segmenter,
         entities,
         sentiment,
+        knowledge,
         gateway,
     }
 }

@@ -7,7 +7,7 @@
 use copydesk_e2e::start_suite;
 use copydesk_proto::v1::annotator_client::AnnotatorClient;
 use copydesk_proto::v1::{
-    AnnotateRequest, AnnotateResponse, Document, EntityType, MentionKind, OffsetEncoding,
+    AnnotateRequest, AnnotateResponse, Document, Entity, EntityType, MentionKind, OffsetEncoding,
     SentimentLabel,
 };
 
@@ -55,13 +55,7 @@ async fn annotate_through_all_four_servers() {
         .unwrap()
         .into_inner();
 
-    // The suite has no knowledge server yet: links alone are unavailable.
-    let failed: Vec<(&str, i32)> = response
-        .errors
-        .iter()
-        .map(|e| (e.feature.as_str(), e.code))
-        .collect();
-    assert_eq!(failed, [("links", tonic::Code::Unavailable as i32)]);
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
     assert_eq!(response.document_id, "story-1");
     let segmentation = response.segmentation.as_ref().unwrap();
     assert_eq!(
@@ -203,5 +197,75 @@ async fn non_english_text_is_segmented_and_the_rest_declined() {
             .iter()
             .all(|e| e.code == tonic::Code::FailedPrecondition as i32
                 && e.message.contains("\"de\""))
+    );
+}
+
+/// An invented story: a dateline, a demonym said more often than its
+/// country, a city the model may miss, an agency.
+const LINKED_STORY: &str = "KAOHSIUNG, Taiwan — Ukrainian grain arrived in Kaohsiung on Monday after a \
+month at sea, the port authority said. Ukrainian farmers had waited since spring for the \
+shipment, and Ukrainian officials thanked Taiwan for its help. The Ukrainian ambassador said \
+Ukraine would send more. Reuters reported that prices in Taipei fell.";
+
+#[tokio::test]
+async fn links_through_all_five_servers() {
+    let suite = start_suite().await;
+    let mut client = AnnotatorClient::new(suite.gateway.channel().await);
+    let response = client
+        .annotate(AnnotateRequest {
+            document: Some(Document {
+                id: "linked".to_owned(),
+                text: LINKED_STORY.to_owned(),
+                ..Default::default()
+            }),
+            features: None,
+            encoding: OffsetEncoding::Utf16 as i32,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let linked_to = |id: &str| -> Vec<&Entity> {
+        response
+            .entities
+            .iter()
+            .filter(|e| e.links.iter().any(|l| l.id == id))
+            .collect()
+    };
+    // "Ukrainian" four times and "Ukraine" once: one place, Ukraine, the
+    // demonym linked to it as a nationality.
+    let ukraine = linked_to("geonames:690791");
+    let kinds: Vec<&str> = ukraine.iter().map(|e| e.links[0].kind.as_str()).collect();
+    assert!(
+        kinds.contains(&"nationality") && kinds.contains(&"country"),
+        "{kinds:?}"
+    );
+    let topic = &response.topics[0];
+    assert_eq!(
+        (topic.name.as_str(), topic.kind.as_str()),
+        ("Ukraine", "country")
+    );
+    assert_eq!(topic.entity_ids.len(), 2, "{topic:?}");
+    // The dateline's city, with its coordinates; the agency with its site.
+    let kaohsiung = linked_to("geonames:1673820");
+    let link = &kaohsiung[0].links[0];
+    assert_eq!(link.kind, "city");
+    assert!(link.metadata.contains_key("latitude") && link.metadata.contains_key("longitude"));
+    assert_eq!(linked_to("org:reuters")[0].links[0].kind, "agency");
+    // Every mention still slices its text in the caller's encoding.
+    for entity in &response.entities {
+        for mention in &entity.mentions {
+            let span = mention.span.unwrap();
+            assert_eq!(
+                utf16_slice(LINKED_STORY, span.begin, span.end),
+                mention.text
+            );
+        }
+    }
+    let meta = response.meta.unwrap();
+    assert!(
+        meta.models.iter().any(|m| m.service == "knowledge"),
+        "{:?}",
+        meta.models
     );
 }

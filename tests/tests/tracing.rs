@@ -169,13 +169,7 @@ async fn one_annotate_is_one_trace_across_four_services() {
             .unwrap(),
     );
     let response = client.annotate(request).await.unwrap().into_inner();
-    // The suite has no knowledge server yet: links alone are unavailable.
-    let failed: Vec<(&str, i32)> = response
-        .errors
-        .iter()
-        .map(|e| (e.feature.as_str(), e.code))
-        .collect();
-    assert_eq!(failed, [("links", tonic::Code::Unavailable as i32)]);
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
     assert!(!response.entities.is_empty());
 
     // Export what has ended; a span that ends a moment later comes with
