@@ -4,7 +4,9 @@ Starts `copydesk up` on free ports, waits on gRPC health, loads
 /viz#text=<a news paragraph> (the page fills it in and analyses it), lets
 the page's JavaScript run (--virtual-time-budget) and checks the DOM it
 dumps: the entities highlighted by type inside their sentences, sentences
-tinted by tone, the document's tone. Keeps a screenshot in target/browser/.
+tinted by tone, the document's tone, each linked entity's link to its
+knowledge-base page, and the map of the story's places (the land outline
+and a dot per place). Keeps a screenshot in target/browser/.
 Exits non-zero on failure; prints "browser: N passed" at the end.
 """
 
@@ -62,6 +64,10 @@ class Marks(HTMLParser):
         self.tinted_sentences = 0
         self.doc_tone = None
         self.in_doc_tone = False
+        self.in_links = 0
+        self.link_hrefs = []
+        self.map_land = 0
+        self.map_places = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -79,8 +85,20 @@ class Marks(HTMLParser):
                 self.mark[2] += 1
         if attrs.get("id") == "doc-tone":
             self.in_doc_tone = True
+        if tag == "td" and "links" in (attrs.get("class") or ""):
+            self.in_links = 1
+        elif self.in_links:
+            self.in_links += 1
+            if tag == "a":
+                self.link_hrefs.append(attrs.get("href"))
+        if tag == "path" and attrs.get("class") == "land" and len(attrs.get("d") or "") > 10_000:
+            self.map_land += 1
+        if tag == "circle" and attrs.get("class") == "place":
+            self.map_places.append(attrs.get("data-kb"))
 
     def handle_endtag(self, tag):
+        if self.in_links:
+            self.in_links -= 1
         if self.in_document:
             if tag == "mark" and self.mark is not None:
                 self.marks.append(("".join(self.mark[1]).strip(), self.mark[0]))
@@ -108,14 +126,18 @@ def chromium(*args: str) -> subprocess.CompletedProcess:
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     binary = os.environ.get("COPYDESK_BIN") or str(REPO / "target" / "debug" / "copydesk")
-    ports = {name: free_port() for name in ("gateway", "segmenter", "entities", "sentiment")}
+    ports = {name: free_port() for name in ("gateway", "segmenter", "entities", "sentiment", "knowledge")}
     env = dict(os.environ, COPYDESK_MODELS_DIR=str(REPO / "models"))
     for name, port in ports.items():
         env[f"COPYDESK_{name.upper()}_LISTEN"] = f"127.0.0.1:{port}"
     server = subprocess.Popen([binary, "up"], cwd=REPO, env=env)
     passed = 0
     try:
-        for name, service in (("entities", "copydesk.v1.EntityRecognizer"), ("gateway", "copydesk.v1.Annotator")):
+        for name, service in (
+            ("entities", "copydesk.v1.EntityRecognizer"),
+            ("knowledge", "copydesk.v1.EntityLinker"),
+            ("gateway", "copydesk.v1.Annotator"),
+        ):
             wait_until_serving(f"127.0.0.1:{ports[name]}", service)
         url = f"http://127.0.0.1:{ports['gateway']}/viz#text=" + urllib.parse.quote(STORY)
 
@@ -129,6 +151,11 @@ def main() -> int:
             ("mentions of one entity are all marked", ("Moon", "PERSON") in page.marks, f"marks {page.marks}"),
             ("sentences are tinted by tone", page.tinted_sentences >= 3, f"{page.tinted_sentences} tinted"),
             ("the document's tone is shown", bool(page.doc_tone) and page.doc_tone != "n/a", f"tone {page.doc_tone!r}"),
+            ("linked entities link to their GeoNames page",
+             any((h or "").startswith("https://www.geonames.org/") for h in page.link_hrefs), f"links {page.link_hrefs}"),
+            ("the map draws the land", page.map_land == 1, f"{page.map_land} land paths"),
+            ("the map has a dot per linked place, Seoul's among them",
+             "default:geonames:1835848" in page.map_places, f"places {page.map_places}"),
         ]
         shot = OUT / "viz.png"
         chromium("--window-size=1200,1300", f"--screenshot={shot}", url)

@@ -111,6 +111,8 @@ function render(text, response) {
 
   renderLegend(response.entities || []);
   renderEntities(response.entities || []);
+  renderTopics(response.topics || []);
+  renderPlaces(response.entities || []);
   const errors = $("errors");
   errors.replaceChildren(...(response.errors || []).map((e) => el("li", { textContent: `${e.feature}: ${e.message}` })));
 }
@@ -145,13 +147,118 @@ function renderEntities(entities) {
       el("td", {}, el("mark", { className: `ent ent-${entity.type}`, textContent: entity.type })),
       el("td", { textContent: (entity.salience || 0).toFixed(2) }),
       el("td", { textContent: `${(entity.mentions || []).length}×: ${surfaces.join(" · ")}` }),
-      tone);
+      tone,
+      el("td", { className: "links" }, ...(entity.links || []).map((link) => linkNode(link, entity))));
     row.dataset.entity = entity.id;
     row.addEventListener("mouseenter", () => toggleGroup(entity.id, true));
     row.addEventListener("mouseleave", () => toggleGroup(entity.id, false));
     return row;
   });
   $("entities").tBodies[0].replaceChildren(...rows);
+}
+
+// Only web pages are linked: a base's URL is data, and `javascript:` or
+// other schemes must not become something a click runs.
+function safeUrl(url) {
+  return /^https?:\/\//i.test(url || "") ? url : null;
+}
+
+// "Ukraine · nationality · default:geonames:690791", the name a hyperlink
+// to the entry's page where the base has one.
+function linkNode(link, entity) {
+  const name = link.name || link.id;
+  const url = safeUrl(link.url);
+  const title = url
+    ? el("a", { href: url, textContent: name, target: "_blank", rel: "noopener noreferrer" })
+    : el("span", { textContent: name });
+  const node = el("span", { className: "link", title: `${link.description || ""} score ${(link.score || 0).toFixed(2)}`.trim() },
+    title, ` · ${link.kind || "?"}`, el("small", { textContent: ` ${link.source}:${link.id}` }));
+  node.dataset.kb = `${link.source}:${link.id}`;
+  if (entity.origin === "ORIGIN_KNOWLEDGE_BASE") node.append(el("small", { className: "added", textContent: " added from the base" }));
+  return node;
+}
+
+function renderTopics(topics) {
+  $("topics-block").hidden = topics.length === 0;
+  $("topics").replaceChildren(...topics.map((topic) => {
+    const url = safeUrl(topic.url);
+    const name = url
+      ? el("a", { href: url, textContent: topic.name, target: "_blank", rel: "noopener noreferrer" })
+      : el("span", { textContent: topic.name });
+    const item = el("li", {}, name, ` · ${topic.kind} · ${(topic.salience || 0).toFixed(2)}`);
+    item.dataset.kb = `${topic.source}:${topic.id}`;
+    return item;
+  }));
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+function svg(tag, attrs, ...children) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
+  for (const child of children) node.append(child);
+  return node;
+}
+
+// Every linked place with coordinates, once per knowledge-base entry.
+function places(entities) {
+  const seen = new Map();
+  for (const entity of entities) {
+    for (const link of entity.links || []) {
+      const meta = link.metadata || {};
+      const lat = parseFloat(meta.latitude);
+      const lon = parseFloat(meta.longitude);
+      if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) continue;
+      const key = `${link.source}:${link.id}`;
+      const place = seen.get(key) || { key, name: link.name || entity.name, kind: link.kind, lat, lon, salience: 0, entities: [] };
+      place.salience += entity.salience || 0;
+      place.entities.push(entity.id);
+      seen.set(key, place);
+    }
+  }
+  return [...seen.values()];
+}
+
+// A small map of the story's places: Natural Earth's land outline
+// (world.js, built into the gateway) and a dot per place, framed around
+// the places with a margin so a story about one region shows that region.
+function renderPlaces(entities) {
+  const found = places(entities);
+  const figure = $("places");
+  figure.hidden = found.length === 0;
+  $("places-title").hidden = found.length === 0;
+  if (found.length === 0) { figure.replaceChildren(); return; }
+  const x = (lon) => (lon + 180) * WORLD.scale;
+  const y = (lat) => (WORLD.north - Math.max(WORLD.south, Math.min(WORLD.north, lat))) * WORLD.scale;
+  const xs = found.map((p) => x(p.lon));
+  const ys = found.map((p) => y(p.lat));
+  // At least 40 by 20 degrees, a fifth of the spread as margin, within the world.
+  const margin = (lo, hi, least) => Math.max(least, (hi - lo) * 1.4) / 2;
+  const cx = (Math.min(...xs) + Math.max(...xs)) / 2;
+  const cy = (Math.min(...ys) + Math.max(...ys)) / 2;
+  let half = [margin(Math.min(...xs), Math.max(...xs), 40 * WORLD.scale), margin(Math.min(...ys), Math.max(...ys), 20 * WORLD.scale)];
+  // The map's shape is 2:1, so widen whichever side is short.
+  half = [Math.max(half[0], half[1] * 2), Math.max(half[1], half[0] / 2)];
+  half = [Math.min(half[0], WORLD.width / 2), Math.min(half[1], WORLD.height / 2)];
+  const left = Math.max(0, Math.min(WORLD.width - 2 * half[0], cx - half[0]));
+  const top = Math.max(0, Math.min(WORLD.height - 2 * half[1], cy - half[1]));
+  const unit = (2 * half[0]) / 600; // one screen pixel of a 600 px wide map
+  const map = svg("svg", { viewBox: `${left} ${top} ${2 * half[0]} ${2 * half[1]}`, role: "img", "aria-label": `map of ${found.length} places` },
+    svg("rect", { x: 0, y: 0, width: WORLD.width, height: WORLD.height, class: "sea" }),
+    svg("path", { d: WORLD.land, class: "land" }));
+  const biggest = Math.max(...found.map((p) => p.salience)) || 1;
+  for (const place of found) {
+    const r = (3 + 5 * Math.sqrt(place.salience / biggest)) * unit;
+    const dot = svg("circle", { cx: x(place.lon), cy: y(place.lat), r, class: "place" },
+      svg("title", {}, `${place.name} (${place.kind}) ${place.lat.toFixed(2)}, ${place.lon.toFixed(2)}`));
+    dot.dataset.kb = place.key;
+    dot.dataset.entity = place.entities[0];
+    dot.addEventListener("mouseenter", () => place.entities.forEach((id) => toggleGroup(id, true)));
+    dot.addEventListener("mouseleave", () => place.entities.forEach((id) => toggleGroup(id, false)));
+    const label = svg("text", { x: x(place.lon) + r + 2 * unit, y: y(place.lat) + 4 * unit, "font-size": 12 * unit, class: "place-label" });
+    label.textContent = place.name;
+    map.append(dot, label);
+  }
+  figure.replaceChildren(map, el("figcaption", { textContent: "Land: Natural Earth (public domain). A dot per linked place, larger for more salient ones." }));
 }
 
 $("analyse").addEventListener("click", analyse);
