@@ -19,12 +19,13 @@ use std::collections::HashSet;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use copydesk_proto::encoding::encode_spans;
 use copydesk_proto::v1::{
     AnalyzeResponse, AnnotateRequest, AnnotateResponse, Document, Entity, FeatureError, FineType,
     LinkResponse, OffsetEncoding, RecognizeResponse, ResponseMeta, Segmentation, StageTiming,
 };
-use copydesk_runtime::{RequestError, check_size, offset_encoding};
+use copydesk_runtime::{
+    Markup, RequestError, check_size, encode_document_spans, extract_markup, offset_encoding,
+};
 use tonic::{Code, Status};
 
 use crate::config::{GatewayConfig, GatewayOptions};
@@ -147,11 +148,14 @@ impl Annotator {
         deadline: Option<Instant>,
     ) -> Result<AnnotateResponse, Error> {
         let started = Instant::now();
-        let document = document.ok_or(RequestError::MissingDocument)?;
-        // The content type is left to the segmenter, which decides what it
-        // can read; its refusal fails the whole call, naming it.
+        let mut document = document.ok_or(RequestError::MissingDocument)?;
+        // The limit is on the document as sent, markup included.
         check_size(&document.text, self.max_document_bytes)?;
+        // HTML is read once, here: every service gets the text a reader
+        // sees, and the answer's spans are mapped back to the markup.
+        let markup = extract_markup(&mut document)?;
         let mut answer = Answer::new(&document, features, encoding);
+        answer.markup = markup;
 
         let Some(segmentation) = self.segment(&document, deadline, &mut answer).await? else {
             return answer.finish(&document.text, started);
@@ -307,6 +311,8 @@ struct Answer {
     features: Vec<Feature>,
     response: AnnotateResponse,
     meta: ResponseMeta,
+    /// The markup when the document came as HTML: spans are answered in it.
+    markup: Option<Markup>,
 }
 
 impl Answer {
@@ -317,6 +323,7 @@ impl Answer {
                 document_id: document.id.clone(),
                 ..Default::default()
             },
+            markup: None,
             meta: ResponseMeta {
                 encoding: encoding as i32,
                 ..Default::default()
@@ -499,7 +506,10 @@ impl Answer {
     /// The last stage: offsets into the caller's encoding, the total time.
     fn finish(mut self, text: &str, started: Instant) -> Result<AnnotateResponse, Error> {
         let encoding = OffsetEncoding::try_from(self.meta.encoding).unwrap_or_default();
-        encode_spans(&mut self.response, text, encoding)?;
+        encode_document_spans(&mut self.response, text, self.markup.as_ref(), encoding)?;
+        if self.markup.is_some() {
+            self.response.plain_text = text.to_owned();
+        }
         self.timing("total", started.elapsed());
         self.response.meta = Some(self.meta);
         Ok(self.response)

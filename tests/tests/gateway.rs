@@ -166,12 +166,12 @@ async fn the_segmenters_invalid_argument_fails_the_whole_call() {
         status.message()
     );
 
-    let mut html = request("h", "<p>x</p>");
-    html.document.as_mut().unwrap().content_type = ContentType::Html as i32;
-    let status = client.annotate(html).await.unwrap_err();
+    let mut unknown = request("h", "x");
+    unknown.document.as_mut().unwrap().content_type = 7;
+    let status = client.annotate(unknown).await.unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     assert!(
-        status.message().contains("not supported yet"),
+        status.message().contains("content_type: unknown value 7"),
         "{}",
         status.message()
     );
@@ -297,19 +297,20 @@ async fn offsets_in_every_encoding_index_the_text_as_the_client_sees_it() {
 #[tokio::test]
 async fn batch_annotate_keeps_order_and_reports_per_document_errors() {
     let (_segmenter, gateway) = start_stack().await;
-    let mut html = Document {
-        id: "html".to_owned(),
+    // A content type the contract does not know: refused on its own.
+    let unknown = Document {
+        id: "unknown".to_owned(),
         text: "<p>x</p>".to_owned(),
+        content_type: 7,
         ..Default::default()
     };
-    html.content_type = ContentType::Html as i32;
     let documents = vec![
         Document {
             id: "a".to_owned(),
             text: "One.".to_owned(),
             ..Default::default()
         },
-        html,
+        unknown,
         Document {
             id: "b".to_owned(),
             text: "Two. Three.".to_owned(),
@@ -335,7 +336,7 @@ async fn batch_annotate_keeps_order_and_reports_per_document_errors() {
         .iter()
         .map(|r| (r.index, r.document_id.as_str()))
         .collect();
-    assert_eq!(order, [(0, "a"), (1, "html"), (2, "b")]);
+    assert_eq!(order, [(0, "a"), (1, "unknown"), (2, "b")]);
     assert!(matches!(
         response.results[0].outcome,
         Some(Outcome::Response(_))
@@ -484,17 +485,42 @@ async fn http_json_errors_are_json_with_grpc_codes_and_matching_http_statuses() 
         3
     );
 
-    let html = serde_json::json!({ "document": { "text": "<p>x</p>", "contentType": "HTML" } });
-    let refused = http.post(&url).json(&html).send().await.unwrap();
-    assert_eq!(refused.status(), 400);
-    let body: serde_json::Value = refused.json().await.unwrap();
-    assert!(
-        body["message"]
-            .as_str()
-            .unwrap()
-            .contains("not supported yet"),
+    // HTML is read as the text a reader sees; spans count in the markup.
+    let markup = "<h1>Storm</h1><p><b>Tsai</b> Ing-wen visited Taipei&rsquo;s port.</p>";
+    let html = serde_json::json!({
+        "document": { "text": markup, "contentType": "HTML" },
+        "features": { "segmentation": true },
+    });
+    let answered = http.post(&url).json(&html).send().await.unwrap();
+    assert_eq!(answered.status(), 200);
+    let body: serde_json::Value = answered.json().await.unwrap();
+    assert_eq!(
+        body["plainText"], "Storm\n\nTsai Ing-wen visited Taipei’s port.",
         "{body}"
     );
+    let slice = |span: &serde_json::Value| {
+        let begin = span["begin"].as_u64().unwrap() as usize;
+        let end = span["end"].as_u64().unwrap() as usize;
+        markup[begin..end].to_owned()
+    };
+    let sentences: Vec<String> = body["segmentation"]["sentences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| slice(&s["span"]))
+        .collect();
+    assert_eq!(
+        sentences,
+        // From the markup of the first character to that of the last.
+        ["Storm", "Tsai</b> Ing-wen visited Taipei&rsquo;s port."]
+    );
+    let quote = body["segmentation"]["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["text"] == "’s" || t["text"] == "’")
+        .unwrap();
+    assert!(slice(&quote["span"]).starts_with("&rsquo;"), "{quote}");
 }
 
 #[tokio::test]

@@ -123,17 +123,26 @@ async fn invalid_utf8_is_invalid_argument_not_internal() {
 }
 
 #[tokio::test]
-async fn html_is_invalid_argument_not_supported_yet() {
+async fn html_is_segmented_as_its_text_with_spans_in_the_markup() {
     let (_server, mut client) = client(SegmenterConfig::default()).await;
-    let mut html = request("h", "<p>Hello.</p>");
+    let markup = "<p>Hello, <em>world</em>.</p><ul><li>One</li></ul>";
+    let mut html = request("h", markup);
     html.document.as_mut().unwrap().content_type = ContentType::Html as i32;
-    let status = client.segment(html).await.unwrap_err();
-    assert_eq!(status.code(), Code::InvalidArgument);
-    assert!(
-        status.message().contains("not supported yet"),
-        "{}",
-        status.message()
-    );
+    html.encoding = OffsetEncoding::Utf16 as i32;
+    let response = client.segment(html).await.unwrap().into_inner();
+    assert_eq!(response.plain_text, "Hello, world.\n\nOne");
+    let segmentation = response.segmentation.unwrap();
+    let units: Vec<u16> = markup.encode_utf16().collect();
+    let slice = |span: Option<copydesk_proto::v1::Span>| {
+        let span = span.unwrap();
+        String::from_utf16(&units[span.begin as usize..span.end as usize]).unwrap()
+    };
+    let paragraphs: Vec<String> = segmentation
+        .paragraphs
+        .iter()
+        .map(|p| slice(p.span))
+        .collect();
+    assert_eq!(paragraphs, ["Hello, <em>world</em>.", "One"]);
 }
 
 #[tokio::test]

@@ -15,8 +15,10 @@ pub enum RequestError {
         "document.text is {size} bytes, over this server's limit of {limit} bytes (--max-document-bytes / COPYDESK_MAX_DOCUMENT_BYTES)"
     )]
     DocumentTooLarge { size: usize, limit: usize },
-    /// `content_type` is HTML.
-    #[error("document.content_type HTML is not supported yet; send PLAIN_TEXT")]
+    /// `content_type` is HTML, to a service that reads plain text only.
+    #[error(
+        "document.content_type HTML is read by the gateway and the segmenter; this service reads PLAIN_TEXT (send the segmenter's plain_text)"
+    )]
     HtmlNotSupported,
     /// An enum field holds a number the contract does not define.
     #[error("{field}: unknown value {value}")]

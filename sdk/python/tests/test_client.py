@@ -82,3 +82,16 @@ def test_an_unreachable_gateway_is_unavailable():
         with pytest.raises(Unavailable) as down:
             client.annotate("Hello.")
     assert down.value.code == grpc.StatusCode.UNAVAILABLE
+
+
+def test_html_is_analysed_as_its_text_with_offsets_in_the_markup(client):
+    html = "<h1>Storm</h1><p><b>Tsai</b> Ing-wen visited Taipei&rsquo;s port.</p>"
+    annotation = client.annotate(html, content_type="html")
+    assert annotation.plain_text == "Storm\n\nTsai Ing-wen visited Taipei\u2019s port."
+    # Code points of the HTML as sent: a span slices the markup behind it.
+    assert [html[s.begin:s.end] for s in annotation.sentences] == [
+        "Storm",
+        "Tsai</b> Ing-wen visited Taipei&rsquo;s port.",
+    ]
+    with pytest.raises(ValueError):
+        client.annotate(html, content_type="pdf")

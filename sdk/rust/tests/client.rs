@@ -64,8 +64,13 @@ async fn annotate_builder_batch_and_resume_against_the_suite() {
             id: format!("doc-{i}"),
             language_code: "en".to_owned(),
             text: format!("Story {i}: Apple hired {i} people in Paris."),
-            // HTML is refused (not supported yet): the batch goes on.
-            content_type: if i == 3 { ContentType::Html as i32 } else { 0 },
+            // A content type the contract does not know is refused: the
+            // batch goes on.
+            content_type: if i == 3 {
+                7
+            } else {
+                ContentType::PlainText as i32
+            },
         })
         .collect();
     for per_call in [1, 2] {

@@ -165,6 +165,7 @@ def annotation(response: annotator_pb2.AnnotateResponse) -> Annotation:
         topics=topics,
         models=[ModelInfo(m.name, m.version, m.sha256, m.service) for m in meta.models],
         timings=[StageTiming(t.stage, t.micros) for t in meta.timings],
+        plain_text=response.plain_text,
     )
 
 
@@ -176,3 +177,14 @@ def batch_result(index: int, doc_id: str, result: annotator_pb2.AnnotateResult) 
     if result.WhichOneof("outcome") == "error":
         return BatchResult(index, doc_id, error=error_for_number(result.error.code, result.error.message))
     return BatchResult(index, doc_id, error=error_for_number(2, "the gateway sent a result with neither a response nor an error"))
+
+
+def content_type(name: str) -> int:
+    """``"text"`` (plain text) or ``"html"`` (a story body as a CMS stores
+    it: analysed as the text a reader sees, every offset counted in the
+    HTML as sent; ``Annotation.plain_text`` holds that text)."""
+    names = {"text": common_pb2.PLAIN_TEXT, "html": common_pb2.HTML, "text/html": common_pb2.HTML}
+    try:
+        return names[name.lower()]
+    except KeyError:
+        raise ValueError(f"content_type must be 'text' or 'html', not {name!r}") from None

@@ -94,10 +94,13 @@ class AsyncClient:
         encoding: str = "utf32",
         language: str = "",
         id: str = "",
+        content_type: str = "text",
     ) -> Annotation:
         """As :meth:`copydesk.Client.annotate`."""
         opts = _convert.options(features, encoding, language)
-        req = _convert.request(common_pb2.Document(id=id, text=text, language_code=language), opts)
+        req = _convert.request(common_pb2.Document(
+            id=id, text=text, language_code=language, content_type=_convert.content_type(content_type)
+        ), opts)
         response: annotator_pb2.AnnotateResponse = await self._call(self._stub.Annotate, req)
         return _convert.annotation(response)
 

@@ -79,13 +79,16 @@ class Client:
         encoding: str = "utf32",
         language: str = "",
         id: str = "",
+        content_type: str = "text",
     ) -> Annotation:
         """Annotates one text. ``features``: names from :data:`FEATURES`
         (default: all). ``encoding``: "utf32" (code points, the default,
         indexes Python strings), "utf16" or "utf8". Raises a
         :class:`CopydeskError` when the gateway refuses the document."""
         opts = _convert.options(features, encoding, language)
-        req = _convert.request(common_pb2.Document(id=id, text=text, language_code=language), opts)
+        req = _convert.request(common_pb2.Document(
+            id=id, text=text, language_code=language, content_type=_convert.content_type(content_type)
+        ), opts)
         response: annotator_pb2.AnnotateResponse = self._call(self._stub.Annotate, req, self._deadline())
         return _convert.annotation(response)
 

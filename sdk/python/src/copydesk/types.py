@@ -146,6 +146,9 @@ class Annotation:
     topics: List[Topic] = field(default_factory=list)
     models: List[ModelInfo] = field(default_factory=list)
     timings: List[StageTiming] = field(default_factory=list)
+    # When the document was HTML: the text a reader sees (spans still
+    # count in the HTML). Empty for plain text.
+    plain_text: str = ""
 
 
 @dataclass(frozen=True)

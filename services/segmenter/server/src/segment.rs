@@ -3,11 +3,13 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use copydesk_proto::encoding::encode_spans;
 use copydesk_proto::v1::{
     OffsetEncoding, ResponseMeta, SegmentRequest, SegmentResponse, StageTiming,
 };
-use copydesk_runtime::{StageTimer, check_document, count_tokens, offset_encoding};
+use copydesk_runtime::{
+    Markup, StageTimer, check_document, check_size, count_tokens, encode_document_spans,
+    extract_markup, offset_encoding,
+};
 use copydesk_segmenter::Segmenter;
 
 use crate::convert;
@@ -24,17 +26,29 @@ pub struct Checked {
     pub text: String,
     pub language_code: String,
     pub encoding: OffsetEncoding,
+    /// The markup, when the document came as HTML: `text` is then what a
+    /// reader sees and every span is answered in the markup.
+    pub markup: Option<Markup>,
 }
 
-/// Checks `request` against the contract and the size limit.
-pub fn check(request: SegmentRequest, max_document_bytes: usize) -> Result<Checked, Error> {
+/// Checks `request` against the contract and the size limit (of the
+/// document as sent, markup included); reads HTML as its text.
+pub fn check(mut request: SegmentRequest, max_document_bytes: usize) -> Result<Checked, Error> {
     let encoding = offset_encoding(request.encoding)?;
+    let markup = match request.document.as_mut() {
+        Some(document) => {
+            check_size(&document.text, max_document_bytes)?;
+            extract_markup(document)?
+        }
+        None => None,
+    };
     let document = check_document(request.document, max_document_bytes)?;
     Ok(Checked {
         document_id: document.id,
         text: document.text,
         language_code: document.language_code,
         encoding,
+        markup,
     })
 }
 
@@ -57,7 +71,12 @@ pub fn segment_checked(segmenter: &Segmenter, request: &Checked) -> Result<Segme
     stage.record("tokens", output.tokens.len() as i64);
     count_tokens(crate::SERVER_NAME, output.tokens.len());
     let mut segmentation = convert::segmentation(&request.text, &output)?;
-    encode_spans(&mut segmentation, &request.text, request.encoding)?;
+    encode_document_spans(
+        &mut segmentation,
+        &request.text,
+        request.markup.as_ref(),
+        request.encoding,
+    )?;
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     Ok(SegmentResponse {
         meta: Some(ResponseMeta {
@@ -71,6 +90,10 @@ pub fn segment_checked(segmenter: &Segmenter, request: &Checked) -> Result<Segme
         }),
         segmentation: Some(segmentation),
         document_id: request.document_id.clone(),
+        plain_text: match request.markup {
+            Some(_) => request.text.clone(),
+            None => String::new(),
+        },
     })
 }
 
@@ -126,13 +149,7 @@ mod tests {
     }
 
     #[test]
-    fn html_and_unknown_enums_are_invalid_arguments() {
-        let mut html = request("<p>x</p>");
-        html.document.as_mut().unwrap().content_type = ContentType::Html as i32;
-        assert!(matches!(
-            check(html, 100),
-            Err(Error::Request(RequestError::HtmlNotSupported))
-        ));
+    fn unknown_enums_and_missing_documents_are_invalid_arguments() {
         let mut encoding = request("x");
         encoding.encoding = 9;
         assert!(matches!(
@@ -142,9 +159,64 @@ mod tests {
                 ..
             }))
         ));
+        let mut content_type = request("x");
+        content_type.document.as_mut().unwrap().content_type = 7;
+        assert!(matches!(
+            check(content_type, 100),
+            Err(Error::Request(RequestError::UnknownEnumValue {
+                field: "document.content_type",
+                ..
+            }))
+        ));
         assert!(matches!(
             check(SegmentRequest::default(), 100),
             Err(Error::Request(RequestError::MissingDocument))
+        ));
+    }
+
+    #[tokio::test]
+    async fn html_is_segmented_as_its_text_with_spans_in_the_markup() {
+        let html = "<h2>Typhoon nears Taitung</h2><p>Premier <b>Cho</b> Jung-tai spoke. &ldquo;We are ready,&rdquo; he said.</p>";
+        let mut req = request(html);
+        req.document.as_mut().unwrap().content_type = ContentType::Html as i32;
+        let segmenter = Arc::new(Segmenter::new());
+        let response = segment(&segmenter, req, 1 << 20).await.unwrap();
+        assert_eq!(
+            response.plain_text,
+            "Typhoon nears Taitung\n\nPremier Cho Jung-tai spoke. “We are ready,” he said."
+        );
+        let segmentation = response.segmentation.unwrap();
+        let slice = |span: Option<copydesk_proto::v1::Span>| {
+            let span = span.unwrap();
+            &html[span.begin as usize..span.end as usize]
+        };
+        let sentences: Vec<&str> = segmentation
+            .sentences
+            .iter()
+            .map(|s| slice(s.span))
+            .collect();
+        assert_eq!(
+            sentences,
+            [
+                "Typhoon nears Taitung",
+                "Premier <b>Cho</b> Jung-tai spoke.",
+                "&ldquo;We are ready,&rdquo; he said."
+            ]
+        );
+        let quote = segmentation.tokens.iter().find(|t| t.text == "“").unwrap();
+        assert_eq!(slice(quote.span), "&ldquo;");
+    }
+
+    #[test]
+    fn the_size_limit_applies_to_the_html_as_sent() {
+        let mut req = request(&format!("<p>{}</p>", " ".repeat(50)));
+        req.document.as_mut().unwrap().content_type = ContentType::Html as i32;
+        assert!(matches!(
+            check(req, 20),
+            Err(Error::Request(RequestError::DocumentTooLarge {
+                size: 57,
+                limit: 20
+            }))
         ));
     }
 
