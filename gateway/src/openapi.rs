@@ -309,7 +309,7 @@ fn render(doc: &Value) -> String {
              <p>Body: {}</p>\n<table><tr><th>Status</th><th>Body</th><th>When</th></tr>\n",
             paragraphs(&op["description"]),
             type_link(&input),
-            id = escape(&op["operationId"].as_str().unwrap_or_default().to_owned()),
+            id = escape(op["operationId"].as_str().unwrap_or_default()),
             path = escape(path),
         );
         for (status, response) in op["responses"].as_object().into_iter().flatten() {

@@ -20,7 +20,7 @@ fn utf16_slice(text: &str, begin: u32, end: u32) -> String {
     String::from_utf16(&units[begin as usize..end as usize]).unwrap()
 }
 
-fn find<'a>(response: &'a AnnotateResponse, name: &str) -> &'a copydesk_proto::v1::Entity {
+fn find<'a>(response: &'a AnnotateResponse, name: &str) -> &'a Entity {
     response
         .entities
         .iter()

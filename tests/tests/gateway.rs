@@ -9,8 +9,8 @@ use copydesk_gateway::GatewayConfig;
 use copydesk_proto::v1::annotate_result::Outcome;
 use copydesk_proto::v1::annotator_client::AnnotatorClient;
 use copydesk_proto::v1::{
-    AnnotateRequest, AnnotateResponse, AnnotateResult, BatchAnnotateRequest, ContentType, Document,
-    Features, OffsetEncoding,
+    AnnotateRequest, AnnotateResponse, AnnotateResult, BatchAnnotateRequest, Document, Features,
+    OffsetEncoding,
 };
 use copydesk_segmenter_server::SegmenterConfig;
 use tonic::Code;

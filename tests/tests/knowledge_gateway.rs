@@ -128,11 +128,11 @@ impl SentimentAnalyzer for FakeSentiment {
         request: Request<AnalyzeRequest>,
     ) -> Result<Response<AnalyzeResponse>, Status> {
         let request = request.into_inner();
-        if let Some(meet) = &self.meet {
-            if !request.entities.is_empty() {
-                meet.sentiment.notify_one();
-                meet.linker.notified().await;
-            }
+        if let Some(meet) = &self.meet
+            && !request.entities.is_empty()
+        {
+            meet.sentiment.notify_one();
+            meet.linker.notified().await;
         }
         let tone = Sentiment {
             score: 0.5,

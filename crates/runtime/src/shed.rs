@@ -206,7 +206,8 @@ impl ShedLayer {
             return Err(too_large());
         }
         if !grpc {
-            check_http_body_headers(&request)?;
+            check_http_body_headers(&request)
+                .map_err(|message| refusal(false, BodyFault::Unsupported, message))?;
         }
         let (parts, body) = request.into_parts();
         let read = tokio::time::timeout(self.body_timeout, Limited::new(body, limit).collect());
@@ -242,7 +243,8 @@ impl ShedLayer {
 /// takes JSON) are JSON, sent as such: a form or `text/plain`
 /// body (which any web page may make a browser send without asking) is
 /// refused, and so is a compressed one, which the server does not decode.
-fn check_http_body_headers<B>(request: &http::Request<B>) -> Result<(), Refused> {
+/// The error is the refusal's message (415).
+fn check_http_body_headers<B>(request: &http::Request<B>) -> Result<(), String> {
     let encoding = request
         .headers()
         .get_all(http::header::CONTENT_ENCODING)
@@ -254,7 +256,7 @@ fn check_http_body_headers<B>(request: &http::Request<B>) -> Result<(), Refused>
         let message = format!(
             "Content-Encoding {coding:?} is not supported; send the body uncompressed (identity)"
         );
-        return Err(refusal(false, BodyFault::Unsupported, message));
+        return Err(message);
     }
     let with_body = [http::Method::POST, http::Method::PUT, http::Method::PATCH];
     if !with_body.contains(request.method()) {
@@ -270,7 +272,7 @@ fn check_http_body_headers<B>(request: &http::Request<B>) -> Result<(), Refused>
             "the request body must be sent as Content-Type: application/json (got {})",
             content_type.map_or_else(|| "none".to_owned(), |t| format!("{t:?}"))
         );
-        return Err(refusal(false, BodyFault::Unsupported, message));
+        return Err(message);
     }
     Ok(())
 }

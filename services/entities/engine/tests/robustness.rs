@@ -230,7 +230,7 @@ fn random_model_spans_over_random_text_are_assembled() {
                     if at + width > len {
                         break;
                     }
-                    if rng.next() % 2 == 0 {
+                    if rng.next().is_multiple_of(2) {
                         spans.push(NameSpan {
                             start: at,
                             end: at + width,
