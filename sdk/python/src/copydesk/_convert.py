@@ -179,11 +179,15 @@ def batch_result(index: int, doc_id: str, result: annotator_pb2.AnnotateResult) 
     return BatchResult(index, doc_id, error=error_for_number(2, "the gateway sent a result with neither a response nor an error"))
 
 
-def content_type(name: str) -> int:
+def content_type(name: str) -> common_pb2.ContentType:
     """``"text"`` (plain text) or ``"html"`` (a story body as a CMS stores
     it: analysed as the text a reader sees, every offset counted in the
     HTML as sent; ``Annotation.plain_text`` holds that text)."""
-    names = {"text": common_pb2.PLAIN_TEXT, "html": common_pb2.HTML, "text/html": common_pb2.HTML}
+    names: Dict[str, common_pb2.ContentType] = {
+        "text": common_pb2.PLAIN_TEXT,
+        "html": common_pb2.HTML,
+        "text/html": common_pb2.HTML,
+    }
     try:
         return names[name.lower()]
     except KeyError:
