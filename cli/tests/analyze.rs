@@ -81,8 +81,9 @@ async fn an_archive_directory_as_jsonl_with_exit_codes_and_resume() {
     assert_eq!(rest.status.code(), Some(0), "{rest:?}");
     assert!(jsonl(&rest).len() < 5);
 
-    // A glob with an unreadable (not UTF-8) file: exit 1, an error line.
-    std::fs::write(archive.join("2024/story-9.txt"), [0xff, 0xfe]).unwrap();
+    // A glob with an unreadable file (a UTF-16LE byte-order mark, then a
+    // lone surrogate: no encoding reads it): exit 1, an error line.
+    std::fs::write(archive.join("2024/story-9.txt"), [0xff, 0xfe, 0x00, 0xd8]).unwrap();
     let some = analyze(
         &gateway,
         &["--jsonl", &format!("{archive_arg}/*/story-*.txt")],
