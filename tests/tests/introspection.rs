@@ -140,6 +140,7 @@ async fn metrics_are_prometheus_text_on_the_same_port() {
     let http = reqwest::Client::new();
     let annotate = http
         .post(format!("{}/v1/annotate", gateway.url()))
+        .header("content-type", "application/json")
         .body(r#"{"document": {"text": "Hello World."}}"#)
         .send()
         .await

@@ -168,12 +168,13 @@ async fn segment_stream_answers_in_order_and_goes_on_after_a_bad_document() {
         ..Default::default()
     })
     .await;
-    let mut html = request("html", "<b>x</b>");
-    html.document.as_mut().unwrap().content_type = ContentType::Html as i32;
+    // A content type the contract does not know.
+    let mut unknown = request("unknown", "<b>x</b>");
+    unknown.document.as_mut().unwrap().content_type = 7;
     let requests = vec![
         request("a", "First document."),
         request("too-big", &"y".repeat(51)),
-        html,
+        unknown,
         request("b", "Second document. Two sentences."),
     ];
     let mut results = client
@@ -189,7 +190,7 @@ async fn segment_stream_answers_in_order_and_goes_on_after_a_bad_document() {
         .iter()
         .map(|r| (r.index, r.document_id.as_str()))
         .collect();
-    assert_eq!(ids, [(0, "a"), (1, "too-big"), (2, "html"), (3, "b")]);
+    assert_eq!(ids, [(0, "a"), (1, "too-big"), (2, "unknown"), (3, "b")]);
     assert!(matches!(seen[0].outcome, Some(Outcome::Response(_))));
     for bad in &seen[1..3] {
         let Some(Outcome::Error(error)) = &bad.outcome else {
