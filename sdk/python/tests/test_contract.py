@@ -35,6 +35,7 @@ ANNOTATION = {
     "meta": ("language", "models", "timings", "encoding"),
     "document_id": ("document_id",),
     "topics": ("topics",),
+    "plain_text": ("plain_text",),
 }
 
 
