@@ -79,6 +79,7 @@ document_messages! {
     SegmentRequest => SegmentResult(segment_result, SegmentResponse);
     RecognizeRequest => RecognizeResult(recognize_result, RecognizeResponse);
     AnalyzeRequest => AnalyzeResult(analyze_result, AnalyzeResponse);
+    LinkRequest => LinkResult(link_result, LinkResponse);
     AnnotateRequest => AnnotateResult(annotate_result, AnnotateResponse);
 }
 

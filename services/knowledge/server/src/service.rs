@@ -7,10 +7,9 @@ use copydesk_knowledge::{Query, lookup};
 use copydesk_proto::v1::entity_linker_server::EntityLinker;
 use copydesk_proto::v1::{
     self, LinkRequest, LinkResponse, LinkResult, ListKnowledgeBasesRequest,
-    ListKnowledgeBasesResponse, LookupCandidate, LookupRequest, LookupResponse, link_result,
+    ListKnowledgeBasesResponse, LookupCandidate, LookupRequest, LookupResponse,
 };
-use copydesk_runtime::{decode_error_as_invalid_argument, document_error};
-use tokio::sync::mpsc;
+use copydesk_runtime::document_stream;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
@@ -20,8 +19,6 @@ use crate::link::{Linker, check_bases, link};
 
 /// Limit of a lookup that gives none.
 const DEFAULT_LIMIT: usize = 10;
-/// Results a stream may hold before the client reads them.
-const STREAM_BUFFER: usize = 4;
 
 /// `copydesk.v1.EntityLinker` over the engine.
 #[derive(Clone, Debug)]
@@ -113,55 +110,18 @@ impl EntityLinker for KnowledgeService {
     type LinkStreamStream = ReceiverStream<Result<LinkResult, Status>>;
 
     /// One result per request, in order; a bad document gets an error
-    /// result and the stream goes on. (The runtime's shared loop,
-    /// `copydesk_runtime::document_stream`, does not know `LinkRequest`
-    /// yet: this is the same loop until it does.)
+    /// result and the stream goes on; each document is admitted while it
+    /// is linked (the runtime's shared stream loop).
     async fn link_stream(
         &self,
         request: Request<Streaming<LinkRequest>>,
     ) -> Result<Response<Self::LinkStreamStream>, Status> {
-        let mut inbound = request.into_inner();
         let linker = Arc::clone(&self.linker);
-        let (results, receiver) = mpsc::channel(STREAM_BUFFER);
-        let task = async move {
-            let mut index = 0u64;
-            loop {
-                let next = tokio::select! {
-                    next = inbound.message() => next,
-                    () = results.closed() => return,
-                };
-                let request = match next {
-                    Ok(Some(request)) => request,
-                    Ok(None) => return,
-                    Err(status) => {
-                        let _ = results
-                            .send(Err(decode_error_as_invalid_argument(status)))
-                            .await;
-                        return;
-                    }
-                };
-                let document_id = request
-                    .document
-                    .as_ref()
-                    .map(|d| d.id.clone())
-                    .unwrap_or_default();
-                let outcome = match link(&linker, request).await {
-                    Ok(response) => link_result::Outcome::Response(response),
-                    Err(error) => link_result::Outcome::Error(document_error(&error.into())),
-                };
-                let result = LinkResult {
-                    index,
-                    document_id,
-                    outcome: Some(outcome),
-                };
-                if results.send(Ok(result)).await.is_err() {
-                    return;
-                }
-                index += 1;
-            }
-        };
-        tokio::spawn(tracing::Instrument::in_current_span(task));
-        Ok(Response::new(ReceiverStream::new(receiver)))
+        let results = document_stream(request, move |request| {
+            let linker = Arc::clone(&linker);
+            async move { link(&linker, request).await }
+        });
+        Ok(Response::new(results))
     }
 
     async fn lookup(
