@@ -38,7 +38,10 @@ pub use error::Error;
 pub use markup::{Markup, encode_document_spans, extract_markup};
 pub use metrics::{StageTimer, count_tokens, prometheus_text};
 pub use readiness::Readiness;
-pub use request::{CheckedDocument, RequestError, check_document, check_size, offset_encoding};
+pub use request::{
+    CheckedDocument, RequestError, RequestSpanError, check_document, check_size,
+    decode_request_spans, offset_encoding,
+};
 pub use server::Server;
 pub use shed::CallAdmission;
 

@@ -1,7 +1,8 @@
 //! The checks every service makes of a request before any work: the same
 //! contract, so the same errors and messages from every server.
 
-use copydesk_proto::v1::{ContentType, Document, OffsetEncoding};
+use copydesk_proto::encoding::{SpanError, decode_spans};
+use copydesk_proto::v1::{ContentType, Document, Entity, OffsetEncoding, Segmentation};
 use tonic::Status;
 
 /// Why a request breaks the contract every service shares.
@@ -85,4 +86,33 @@ pub fn check_size(text: &str, max_document_bytes: usize) -> Result<(), RequestEr
         });
     }
     Ok(())
+}
+
+/// A span a request sent that does not fall on the text's characters.
+#[derive(Debug)]
+pub struct RequestSpanError {
+    /// The request field holding it ("segmentation", "entities").
+    pub field: &'static str,
+    pub source: SpanError,
+}
+
+/// Brings the spans a caller sent with its document (a segmentation, the
+/// entities to analyse) from the request's encoding to UTF-8 bytes of
+/// `text`, naming the field of the first one that does not fit.
+pub fn decode_request_spans(
+    text: &str,
+    encoding: OffsetEncoding,
+    segmentation: Option<&mut Segmentation>,
+    entities: &mut [Entity],
+) -> Result<(), RequestSpanError> {
+    if let Some(segmentation) = segmentation {
+        decode_spans(segmentation, text, encoding).map_err(|source| RequestSpanError {
+            field: "segmentation",
+            source,
+        })?;
+    }
+    decode_spans(entities, text, encoding).map_err(|source| RequestSpanError {
+        field: "entities",
+        source,
+    })
 }

@@ -3,12 +3,14 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use copydesk_proto::encoding::{decode_spans, encode_spans};
+use copydesk_proto::encoding::encode_spans;
 use copydesk_proto::v1::{
     self, AnalyzeRequest, AnalyzeResponse, EntitySentiment, OffsetEncoding, ResponseMeta,
     SentenceSentiment, StageTiming,
 };
-use copydesk_runtime::{StageTimer, check_document, count_tokens, offset_encoding};
+use copydesk_runtime::{
+    StageTimer, check_document, count_tokens, decode_request_spans, offset_encoding,
+};
 use copydesk_segmenter::Segmenter;
 use copydesk_sentiment::{Analyzer, ByteSpan, check_language};
 
@@ -43,20 +45,16 @@ pub fn check(request: AnalyzeRequest, max_document_bytes: usize) -> Result<Check
     let encoding = offset_encoding(request.encoding)?;
     let document = check_document(request.document, max_document_bytes)?;
     let mut segmentation = request.segmentation;
-    if let Some(segmentation) = segmentation.as_mut() {
-        decode_spans(segmentation, &document.text, encoding).map_err(|source| {
-            Error::RequestSpan {
-                field: "segmentation",
-                source,
-            }
-        })?;
-    }
     let mut entities = request.entities;
-    decode_spans(entities.as_mut_slice(), &document.text, encoding).map_err(|source| {
-        Error::RequestSpan {
-            field: "entities",
-            source,
-        }
+    decode_request_spans(
+        &document.text,
+        encoding,
+        segmentation.as_mut(),
+        &mut entities,
+    )
+    .map_err(|e| Error::RequestSpan {
+        field: e.field,
+        source: e.source,
     })?;
     Ok(Checked {
         document_id: document.id,
