@@ -19,6 +19,13 @@ class Connection:
     metadata: Tuple[Tuple[str, str], ...]
     options: List[Tuple[str, Any]]
 
+    def channel(self, module: Any) -> Any:
+        """A channel from ``module``: ``grpc`` for the synchronous client,
+        ``grpc.aio`` for the asyncio one (both offer the same two calls)."""
+        if self.credentials is not None:
+            return module.secure_channel(self.address, self.credentials, options=self.options)
+        return module.insecure_channel(self.address, options=self.options)
+
 
 def connection(
     address: str,

@@ -192,3 +192,18 @@ def content_type(name: str) -> common_pb2.ContentType:
         return names[name.lower()]
     except KeyError:
         raise ValueError(f"content_type must be 'text' or 'html', not {name!r}") from None
+
+
+def text_request(
+    text: str,
+    features: Optional[Sequence[str]],
+    encoding: str,
+    language: str,
+    id: str,
+    content_type_name: str,
+) -> annotator_pb2.AnnotateRequest:
+    """The request of ``annotate(text, ...)``, for both clients."""
+    document = common_pb2.Document(
+        id=id, text=text, language_code=language, content_type=content_type(content_type_name)
+    )
+    return request(document, options(features, encoding, language))

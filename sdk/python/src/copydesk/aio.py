@@ -69,10 +69,7 @@ class AsyncClient:
         self.address = self._connection.address
         self.timeout = timeout
         self.retry = retry
-        if self._connection.credentials is not None:
-            self._channel = grpc.aio.secure_channel(self.address, self._connection.credentials, options=self._connection.options)
-        else:
-            self._channel = grpc.aio.insecure_channel(self.address, options=self._connection.options)
+        self._channel: grpc.aio.Channel = self._connection.channel(grpc.aio)
         self._metadata = self._connection.metadata
         # The generated service stub is untyped; the methods using it are typed.
         self._stub: Any = annotator_pb2_grpc.AnnotatorStub(self._channel)  # type: ignore[no-untyped-call]
@@ -97,10 +94,7 @@ class AsyncClient:
         content_type: str = "text",
     ) -> Annotation:
         """As :meth:`copydesk.Client.annotate`."""
-        opts = _convert.options(features, encoding, language)
-        req = _convert.request(common_pb2.Document(
-            id=id, text=text, language_code=language, content_type=_convert.content_type(content_type)
-        ), opts)
+        req = _convert.text_request(text, features, encoding, language, id, content_type)
         response: annotator_pb2.AnnotateResponse = await self._call(self._stub.Annotate, req)
         return _convert.annotation(response)
 

@@ -54,10 +54,7 @@ class Client:
         self.address = self._connection.address
         self.timeout = timeout
         self.retry = retry
-        if self._connection.credentials is not None:
-            self._channel = grpc.secure_channel(self.address, self._connection.credentials, options=self._connection.options)
-        else:
-            self._channel = grpc.insecure_channel(self.address, options=self._connection.options)
+        self._channel: grpc.Channel = self._connection.channel(grpc)
         self._metadata = self._connection.metadata
         # The generated service stub is untyped; the methods using it are typed.
         self._stub: Any = annotator_pb2_grpc.AnnotatorStub(self._channel)  # type: ignore[no-untyped-call]
@@ -85,10 +82,7 @@ class Client:
         (default: all). ``encoding``: "utf32" (code points, the default,
         indexes Python strings), "utf16" or "utf8". Raises a
         :class:`CopydeskError` when the gateway refuses the document."""
-        opts = _convert.options(features, encoding, language)
-        req = _convert.request(common_pb2.Document(
-            id=id, text=text, language_code=language, content_type=_convert.content_type(content_type)
-        ), opts)
+        req = _convert.text_request(text, features, encoding, language, id, content_type)
         response: annotator_pb2.AnnotateResponse = self._call(self._stub.Annotate, req, self._deadline())
         return _convert.annotation(response)
 
