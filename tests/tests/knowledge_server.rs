@@ -17,9 +17,6 @@ use copydesk_proto::v1::{
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tonic::transport::Channel;
-use tonic_health::pb::HealthCheckRequest;
-use tonic_health::pb::health_check_response::ServingStatus;
-use tonic_health::pb::health_client::HealthClient;
 
 const SERVICE: &str = "copydesk.v1.EntityLinker";
 /// How long a test waits for a reload it caused before failing.
@@ -53,20 +50,7 @@ impl Running {
     }
 
     async fn wait_until_serving(&self) {
-        let mut health = HealthClient::new(self.channel().await);
-        let mut watch = health
-            .watch(HealthCheckRequest {
-                service: SERVICE.to_owned(),
-            })
-            .await
-            .unwrap()
-            .into_inner();
-        while let Some(status) = watch.message().await.unwrap() {
-            if status.status == ServingStatus::Serving as i32 {
-                return;
-            }
-        }
-        panic!("health watch ended before SERVING");
+        copydesk_e2e::wait_until_serving(&format!("http://{}", self.addr), SERVICE).await;
     }
 
     async fn bases(&self) -> Vec<KnowledgeBase> {
