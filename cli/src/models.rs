@@ -21,42 +21,20 @@ pub fn run(args: ModelsArgs) -> ExitCode {
     println!("models directory: {}", dir.display());
     let mut failed = false;
 
+    // The NER model and the fine-type classifier: weights checked against
+    // their SHA256SUMS as the entities server loads them.
     let started = Instant::now();
-    match copydesk_ner::NerModel::load(&dir.join(copydesk_ner::MODEL_DIR_NAME)) {
-        Ok(model) => {
-            let description = model.description();
-            println!(
-                "ok    entities   {} {} (weights sha256 {}; SHA256SUMS verified; loaded in {:.2} s)",
-                description.name,
-                description.version,
-                description.sha256,
-                started.elapsed().as_secs_f64()
-            );
-        }
-        Err(error) => {
-            failed = true;
-            println!("FAIL  entities   {error}");
-        }
-    }
-
+    let ner = copydesk_ner::NerModel::load(&dir.join(copydesk_ner::MODEL_DIR_NAME))
+        .map(|model| model.description().clone())
+        .map_err(|error| error.to_string());
+    failed |= !report_weights(ner, started);
     let started = Instant::now();
-    let fine_types = dir.join(copydesk_entities::fine_types::MODEL_DIR_NAME);
-    match copydesk_entities::fine_types::FineTypeModel::load(&fine_types) {
-        Ok(model) => {
-            let description = model.description();
-            println!(
-                "ok    entities   {} {} (weights sha256 {}; SHA256SUMS verified; loaded in {:.2} s)",
-                description.name,
-                description.version,
-                description.sha256,
-                started.elapsed().as_secs_f64()
-            );
-        }
-        Err(error) => {
-            failed = true;
-            println!("FAIL  entities   {error}");
-        }
-    }
+    let fine_types = copydesk_entities::fine_types::FineTypeModel::load(
+        &dir.join(copydesk_entities::fine_types::MODEL_DIR_NAME),
+    )
+    .map(|model| model.description().clone())
+    .map_err(|error| error.to_string());
+    failed |= !report_weights(fine_types, started);
 
     match copydesk_sentiment::Analyzer::from_models_dir(&dir) {
         Ok(analyzer) => {
@@ -112,5 +90,29 @@ pub fn run(args: ModelsArgs) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Prints the line of a weights file loaded (or not) since `started`;
+/// whether it loaded.
+fn report_weights(
+    loaded: Result<copydesk_ner::ModelDescription, String>,
+    started: Instant,
+) -> bool {
+    match loaded {
+        Ok(description) => {
+            println!(
+                "ok    entities   {} {} (weights sha256 {}; SHA256SUMS verified; loaded in {:.2} s)",
+                description.name,
+                description.version,
+                description.sha256,
+                started.elapsed().as_secs_f64()
+            );
+            true
+        }
+        Err(error) => {
+            println!("FAIL  entities   {error}");
+            false
+        }
     }
 }
