@@ -37,15 +37,15 @@ fn find<'a>(response: &'a AnnotateResponse, name: &str) -> &'a Entity {
         })
 }
 
-#[tokio::test]
-async fn annotate_through_all_four_servers() {
+/// Every feature of `text`, offsets in UTF-16, from a whole suite.
+async fn annotate_in_utf16(id: &str, text: &str) -> AnnotateResponse {
     let suite = start_suite().await;
     let mut client = AnnotatorClient::new(suite.gateway.channel().await);
-    let response = client
+    client
         .annotate(AnnotateRequest {
             document: Some(Document {
-                id: "story-1".to_owned(),
-                text: STORY.to_owned(),
+                id: id.to_owned(),
+                text: text.to_owned(),
                 ..Default::default()
             }),
             features: None,
@@ -53,7 +53,12 @@ async fn annotate_through_all_four_servers() {
         })
         .await
         .unwrap()
-        .into_inner();
+        .into_inner()
+}
+
+#[tokio::test]
+async fn annotate_through_all_four_servers() {
+    let response = annotate_in_utf16("story-1", STORY).await;
 
     assert!(response.errors.is_empty(), "{:?}", response.errors);
     assert_eq!(response.document_id, "story-1");
@@ -209,21 +214,7 @@ Ukraine would send more. Reuters reported that prices in Taipei fell.";
 
 #[tokio::test]
 async fn links_through_all_five_servers() {
-    let suite = start_suite().await;
-    let mut client = AnnotatorClient::new(suite.gateway.channel().await);
-    let response = client
-        .annotate(AnnotateRequest {
-            document: Some(Document {
-                id: "linked".to_owned(),
-                text: LINKED_STORY.to_owned(),
-                ..Default::default()
-            }),
-            features: None,
-            encoding: OffsetEncoding::Utf16 as i32,
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let response = annotate_in_utf16("linked", LINKED_STORY).await;
     assert!(response.errors.is_empty(), "{:?}", response.errors);
     let linked_to = |id: &str| -> Vec<&Entity> {
         response
