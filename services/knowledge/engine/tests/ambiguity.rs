@@ -101,29 +101,12 @@ fn entity(text: &str, name: &str, coarse: CoarseType, others: &[&str]) -> InputE
     }
 }
 
-/// Whitespace-separated tokens with punctuation split off (enough for
-/// these texts).
+/// The segmenter's tokens, as the knowledge server receives them.
 fn tokens(text: &str) -> Vec<ByteSpan> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        let word = c.is_alphanumeric() || c == '\'' || c == '-';
-        match (word, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push(ByteSpan::new(s, i));
-                start = None;
-            }
-            _ => {}
-        }
-        if !word && !c.is_whitespace() {
-            out.push(ByteSpan::new(i, i + c.len_utf8()));
-        }
-    }
-    if let Some(s) = start {
-        out.push(ByteSpan::new(s, text.len()));
-    }
-    out
+    copydesk_segmenter::tokenizer::tokenize(text)
+        .iter()
+        .map(|token| ByteSpan::new(token.span.start, token.span.end))
+        .collect()
 }
 
 fn run(text: &str, entities: &[InputEntity], add_missed: bool) -> Linked {
