@@ -154,8 +154,7 @@ impl Annotator {
         // HTML is read once, here: every service gets the text a reader
         // sees, and the answer's spans are mapped back to the markup.
         let markup = extract_markup(&mut document)?;
-        let mut answer = Answer::new(&document, features, encoding);
-        answer.markup = markup;
+        let mut answer = Answer::new(&document, markup, features, encoding);
 
         let Some(segmentation) = self.segment(&document, deadline, &mut answer).await? else {
             return answer.finish(&document.text, started);
@@ -316,14 +315,19 @@ struct Answer {
 }
 
 impl Answer {
-    fn new(document: &Document, features: &[Feature], encoding: OffsetEncoding) -> Self {
+    fn new(
+        document: &Document,
+        markup: Option<Markup>,
+        features: &[Feature],
+        encoding: OffsetEncoding,
+    ) -> Self {
         Answer {
             features: features.to_vec(),
             response: AnnotateResponse {
                 document_id: document.id.clone(),
                 ..Default::default()
             },
-            markup: None,
+            markup,
             meta: ResponseMeta {
                 encoding: encoding as i32,
                 ..Default::default()
@@ -719,6 +723,7 @@ mod tests {
     fn answer() -> Answer {
         Answer::new(
             &Document::default(),
+            None,
             &[Feature::Entities, Feature::Links],
             OffsetEncoding::Utf8,
         )
