@@ -16,9 +16,7 @@ COPYDESK_TRAIN_IN_VENV=1 to run in the current interpreter instead).
 import math
 import os
 import re
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import train as T  # noqa: E402
@@ -142,17 +140,7 @@ def experiments():
 
 
 def main():
-    if os.environ.get("COPYDESK_TRAIN_IN_VENV") == "1":
-        experiments()
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        venv = os.path.join(tmp, "venv")
-        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-        py = os.path.join(venv, "bin", "python")
-        subprocess.run([py, "-m", "pip", "install", "-q", "vaderSentiment==3.3.2",
-                        "numpy==2.1.3", "scipy==1.14.1", "scikit-learn==1.5.2"], check=True)
-        env = dict(os.environ, COPYDESK_TRAIN_IN_VENV="1")
-        subprocess.run([py, os.path.abspath(__file__)], check=True, env=env)
+    T.run_in_venv(experiments, __file__)
 
 
 if __name__ == "__main__":

@@ -370,9 +370,11 @@ def train():
     print(f"wrote {OUT}")
 
 
-def main():
+def run_in_venv(entry, script):
+    """Runs `entry` inside a throwaway venv with the pinned packages:
+    `script` (the calling file) re-runs itself there."""
     if os.environ.get("COPYDESK_TRAIN_IN_VENV") == "1":
-        train()
+        entry()
         return
     with tempfile.TemporaryDirectory() as tmp:
         venv = os.path.join(tmp, "venv")
@@ -381,7 +383,11 @@ def main():
         subprocess.run([py, "-m", "pip", "install", "-q", "vaderSentiment==3.3.2",
                         "numpy==2.1.3", "scipy==1.14.1", "scikit-learn==1.5.2"], check=True)
         env = dict(os.environ, COPYDESK_TRAIN_IN_VENV="1")
-        subprocess.run([py, os.path.abspath(__file__)], check=True, env=env)
+        subprocess.run([py, os.path.abspath(script)], check=True, env=env)
+
+
+def main():
+    run_in_venv(train, __file__)
 
 
 if __name__ == "__main__":
