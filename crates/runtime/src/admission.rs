@@ -10,9 +10,16 @@
 //! One piece of work larger than the whole byte budget still runs when
 //! nothing else does, so that no request that fits the message limit is
 //! refused forever.
+//!
+//! Work that cannot finish before its caller's deadline is refused before
+//! it starts: starting it would only take time from work that can. How
+//! long a document takes is read off the work that finished last (seconds
+//! per byte, while the server was as busy as it was), so the estimate
+//! grows with the load. An idle server admits anything: an estimate from
+//! a busier moment must not refuse work forever.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
 
@@ -23,7 +30,17 @@ pub struct Admission {
     max_bytes: usize,
     in_flight: Mutex<InFlight>,
     released: Notify,
+    /// Seconds per byte of recent work, an exponentially weighted mean;
+    /// `None` until some work of [`PACE_MIN_BYTES`] or more has finished.
+    pace: Mutex<Option<f64>>,
 }
+
+/// Work smaller than this neither teaches nor meets the pace: its time is
+/// mostly fixed costs, and it is cheap whatever the load.
+pub const PACE_MIN_BYTES: usize = 4096;
+
+/// The weight of the newest finished work in the pace.
+const PACE_WEIGHT: f64 = 0.2;
 
 #[derive(Debug, Default)]
 struct InFlight {
@@ -45,6 +62,14 @@ pub enum Refusal {
     Bytes { limit: usize, size: usize },
     #[error("no free slot for this document before the call's deadline")]
     Deadline,
+    #[error(
+        "this request of {size} bytes would take about {needs:?} at the server's current pace and the call's deadline leaves {left:?}; retry with a longer deadline or when the server is less busy"
+    )]
+    TooLate {
+        size: usize,
+        needs: Duration,
+        left: Duration,
+    },
 }
 
 impl Admission {
@@ -55,7 +80,47 @@ impl Admission {
             max_bytes,
             in_flight: Mutex::new(InFlight::default()),
             released: Notify::new(),
+            pace: Mutex::new(None),
         })
+    }
+
+    /// Admits `size` bytes of work due by `deadline` now, or says why not:
+    /// a limit is reached, or the work would not finish in time at the
+    /// current pace (checked only while other work runs).
+    pub fn try_admit_by(
+        self: &Arc<Self>,
+        size: usize,
+        deadline: Option<Instant>,
+    ) -> Result<Ticket, Refusal> {
+        if let (Some(deadline), Some(needs)) = (deadline, self.estimate(size)) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if needs > left && self.in_flight().0 > 0 {
+                return Err(Refusal::TooLate { size, needs, left });
+            }
+        }
+        self.try_admit(size)
+    }
+
+    /// How long `size` bytes of work would take at the recent pace.
+    pub fn estimate(&self, size: usize) -> Option<Duration> {
+        if size < PACE_MIN_BYTES {
+            return None;
+        }
+        let pace = (*self.pace.lock().unwrap_or_else(PoisonError::into_inner))?;
+        Duration::try_from_secs_f64(pace * size as f64).ok()
+    }
+
+    /// Learns the pace from work of `size` bytes that took `took`.
+    pub(crate) fn record(&self, size: usize, took: Duration) {
+        if size < PACE_MIN_BYTES {
+            return;
+        }
+        let sample = took.as_secs_f64() / size as f64;
+        let mut pace = self.pace.lock().unwrap_or_else(PoisonError::into_inner);
+        *pace = Some(match *pace {
+            None => sample,
+            Some(mean) => mean + PACE_WEIGHT * (sample - mean),
+        });
     }
 
     /// Admits `size` bytes of work now, or says which limit refuses it.
@@ -85,6 +150,7 @@ impl Admission {
         Ok(Ticket {
             admission: Arc::clone(self),
             size,
+            admitted: Instant::now(),
         })
     }
 
@@ -103,8 +169,10 @@ impl Admission {
             let released = self.released.notified();
             tokio::pin!(released);
             released.as_mut().enable();
-            if let Ok(ticket) = self.try_admit(size) {
-                return Ok(ticket);
+            match self.try_admit_by(size, deadline) {
+                Ok(ticket) => return Ok(ticket),
+                Err(too_late @ Refusal::TooLate { .. }) => return Err(too_late),
+                Err(_) => {}
             }
             match deadline {
                 Some(deadline) => {
@@ -134,6 +202,7 @@ impl Admission {
 pub struct Ticket {
     admission: Arc<Admission>,
     size: usize,
+    admitted: Instant,
 }
 
 impl Drop for Ticket {
@@ -147,6 +216,7 @@ impl Drop for Ticket {
             in_flight.requests = in_flight.requests.saturating_sub(1);
             in_flight.bytes = in_flight.bytes.saturating_sub(self.size);
         }
+        self.admission.record(self.size, self.admitted.elapsed());
         self.admission.released.notify_waiters();
     }
 }
@@ -212,5 +282,42 @@ mod tests {
         drop(held);
         waiter.await.unwrap().unwrap();
         assert_eq!(admission.in_flight(), (0, 0));
+    }
+
+    #[test]
+    fn work_that_cannot_finish_by_its_deadline_is_refused_while_others_run() {
+        let admission = Admission::new(0, 0);
+        assert_eq!(admission.estimate(1 << 20), None, "no pace learnt yet");
+        admission.record(8192, Duration::from_secs(1));
+        admission.record(100, Duration::from_secs(60));
+        assert_eq!(admission.estimate(16384), Some(Duration::from_secs(2)));
+        assert_eq!(admission.estimate(PACE_MIN_BYTES - 1), None);
+
+        let soon = Some(Instant::now() + Duration::from_secs(1));
+        // Idle, anything runs: the pace may be from a busier moment.
+        let alone = admission.try_admit_by(16384, soon).unwrap();
+        match admission.try_admit_by(16384, soon) {
+            Err(Refusal::TooLate { size, needs, left }) => {
+                assert_eq!((size, needs), (16384, Duration::from_secs(2)));
+                assert!(left <= Duration::from_secs(1));
+            }
+            other => panic!("expected TooLate, got {other:?}"),
+        }
+        let later = Some(Instant::now() + Duration::from_secs(3));
+        let _in_time = admission.try_admit_by(16384, later).unwrap();
+        let _no_deadline = admission.try_admit_by(16384, None).unwrap();
+        let _small = admission.try_admit_by(100, soon).unwrap();
+        drop(alone);
+    }
+
+    #[test]
+    fn the_pace_follows_recent_work() {
+        let admission = Admission::new(0, 0);
+        admission.record(10_000, Duration::from_secs(1));
+        for _ in 0..50 {
+            admission.record(10_000, Duration::from_millis(100));
+        }
+        let estimate = admission.estimate(10_000).unwrap();
+        assert!(estimate < Duration::from_millis(101), "{estimate:?}");
     }
 }

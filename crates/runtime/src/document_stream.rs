@@ -30,6 +30,9 @@ pub trait DocumentRequest {
     /// The document's id, empty when there is no document: its result must
     /// still say which request it answers.
     fn document_id(&self) -> String;
+
+    /// The bytes of its text: what it costs to admit, as in a unary call.
+    fn text_bytes(&self) -> usize;
 }
 
 /// One document's result in a stream or batch: its answer or why it failed.
@@ -50,6 +53,10 @@ macro_rules! document_messages {
         impl DocumentRequest for v1::$request {
             fn document_id(&self) -> String {
                 self.document.as_ref().map(|d: &Document| d.id.clone()).unwrap_or_default()
+            }
+
+            fn text_bytes(&self) -> usize {
+                self.document.as_ref().map_or(0, |d: &Document| d.text.len())
             }
         }
 
@@ -123,7 +130,7 @@ where
                 }
             };
             let document_id = request.document_id();
-            let result = match admit(admission.as_ref(), request.encoded_len()).await {
+            let result = match admit(admission.as_ref(), request.text_bytes()).await {
                 Ok(ticket) => {
                     let outcome = handle(request).await;
                     drop(ticket);

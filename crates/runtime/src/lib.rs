@@ -14,6 +14,7 @@ mod admission;
 mod body;
 mod config;
 mod connection;
+mod cost;
 mod deadline;
 mod decode_errors;
 mod document_stream;
@@ -36,7 +37,7 @@ pub use decode_errors::decode_error_as_invalid_argument;
 pub use document_stream::{DocumentRequest, DocumentResult, document_error, document_stream};
 pub use error::Error;
 pub use markup::{Markup, encode_document_spans, extract_markup};
-pub use metrics::{StageTimer, count_tokens, prometheus_text};
+pub use metrics::{StageTimer, count_tokens, install as install_metrics, prometheus_text};
 pub use readiness::Readiness;
 pub use request::{
     CheckedDocument, RequestError, RequestSpanError, check_document, check_size,

@@ -67,15 +67,15 @@ fn handle() -> &'static PrometheusHandle {
         metrics::describe_counter!(TOKENS, "Tokens of the documents analysed, by server");
         metrics::describe_counter!(
             SHED,
-            "Requests refused because the server was at its concurrency limit"
+            "Requests refused before any work: reason=capacity (a concurrency or in-flight byte limit) or reason=deadline (it would not finish before the caller's deadline)"
         );
         handle
     })
 }
 
 /// Installs the process's metrics recorder (once), so that metrics recorded
-/// before the first scrape are kept.
-pub(crate) fn install() {
+/// before the first scrape are kept, and descriptions given after this are.
+pub fn install() {
     handle();
 }
 

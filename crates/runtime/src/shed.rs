@@ -6,8 +6,9 @@
 //! A unary call (and every HTTP request) is read whole first, without a
 //! slot, within `--request-body-timeout-secs` and the size limit: a client
 //! that sends its headers and never its message holds a connection, not a
-//! slot others need. Then the call is admitted by count and by bytes
-//! ([`Admission`]) and keeps its ticket until its response has been sent.
+//! slot others need. Then the call is admitted by count and by the bytes
+//! of document text it carries ([`Admission`], [`crate::cost`]) and keeps
+//! its ticket until its response has been sent.
 //!
 //! Streaming calls (`...Stream`) pass through without a ticket: they carry
 //! a [`CallAdmission`] in their extensions, with which the stream loop
@@ -25,6 +26,7 @@ use tower::{Layer, Service};
 use crate::BoxFuture;
 use crate::admission::{Admission, Refusal, Ticket};
 use crate::body::ObservedBody;
+use crate::cost::request_cost;
 use crate::deadline::deadline_from_headers;
 use crate::metrics::{SHED, is_grpc};
 
@@ -58,7 +60,9 @@ impl CallAdmission {
             .admit(size, self.deadline)
             .await
             .map_err(|refusal| match refusal {
-                Refusal::Deadline => Status::deadline_exceeded(refusal.to_string()),
+                Refusal::Deadline | Refusal::TooLate { .. } => {
+                    Status::deadline_exceeded(refusal.to_string())
+                }
                 Refusal::Requests { .. } | Refusal::Bytes { .. } => {
                     Status::resource_exhausted(refusal.to_string())
                 }
@@ -209,6 +213,12 @@ impl ShedLayer {
             check_http_body_headers(&request)
                 .map_err(|message| refusal(false, BodyFault::Unsupported, message))?;
         }
+        // HTTP requests have no deadline in their contract (the deadline
+        // layer removes theirs).
+        let deadline = grpc
+            .then(|| deadline_from_headers(request.headers()))
+            .flatten();
+        let path = request.uri().path().to_owned();
         let (parts, body) = request.into_parts();
         let read = tokio::time::timeout(self.body_timeout, Limited::new(body, limit).collect());
         let body: Bytes = match read.await {
@@ -226,14 +236,23 @@ impl ShedLayer {
                 return Err(refusal(grpc, BodyFault::Slow, message));
             }
         };
-        match self.admission.try_admit(body.len()) {
+        match self
+            .admission
+            .try_admit_by(request_cost(&path, grpc, &body), deadline)
+        {
             Ok(ticket) => {
                 let body = tonic::body::Body::new(Full::new(body));
                 Ok((http::Request::from_parts(parts, body), ticket))
             }
             Err(refused) => {
-                metrics::counter!(SHED, "server" => self.server).increment(1);
-                Err(refusal(grpc, BodyFault::Overloaded, refused.to_string()))
+                let (reason, fault) = match refused {
+                    Refusal::TooLate { .. } | Refusal::Deadline => ("deadline", BodyFault::TooLate),
+                    Refusal::Requests { .. } | Refusal::Bytes { .. } => {
+                        ("capacity", BodyFault::Overloaded)
+                    }
+                };
+                metrics::counter!(SHED, "server" => self.server, "reason" => reason).increment(1);
+                Err(refusal(grpc, fault, refused.to_string()))
             }
         }
     }
@@ -287,6 +306,8 @@ enum BodyFault {
     TooLarge,
     Broken,
     Overloaded,
+    /// The work would not finish before the caller's deadline.
+    TooLate,
     /// A body in a media type or encoding this server does not read.
     Unsupported,
 }
@@ -309,6 +330,10 @@ fn refusal(grpc: bool, fault: BodyFault, message: String) -> Refused {
         BodyFault::Overloaded => (
             tonic::Code::ResourceExhausted,
             http::StatusCode::TOO_MANY_REQUESTS,
+        ),
+        BodyFault::TooLate => (
+            tonic::Code::DeadlineExceeded,
+            http::StatusCode::SERVICE_UNAVAILABLE,
         ),
     };
     if grpc {
@@ -495,6 +520,44 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(text(large).await, "1 13 13 false");
+    }
+
+    #[tokio::test]
+    async fn a_call_that_would_outlast_its_deadline_is_refused_before_it_starts() {
+        let admission = Admission::new(0, 0);
+        let inner = Inner {
+            admission: Arc::clone(&admission),
+            calls: Arc::new(AtomicUsize::new(0)),
+        };
+        let calls = Arc::clone(&inner.calls);
+        let service = ShedLayer::new(
+            "test",
+            Arc::clone(&admission),
+            Duration::from_secs(5),
+            1 << 20,
+            1 << 20,
+        )
+        .layer(inner);
+        // Recent work went at a second per 8 KiB; another call is running.
+        admission.record(8192, Duration::from_secs(1));
+        let _running = admission.try_admit(1).unwrap();
+        let document: &'static [u8] = Box::leak(vec![b'a'; 16384].into_boxed_slice());
+        let call = |timeout: &str| {
+            let mut request = grpc("/copydesk.v1.Entities/Recognize", document);
+            request
+                .headers_mut()
+                .insert("grpc-timeout", timeout.parse().unwrap());
+            service.clone().oneshot(request)
+        };
+
+        let refused = call("500m").await.unwrap();
+        let status = Status::from_header_map(refused.headers()).unwrap();
+        assert_eq!(status.code(), tonic::Code::DeadlineExceeded);
+        assert!(status.message().contains("current pace"), "{status:?}");
+        assert_eq!(calls.load(Ordering::SeqCst), 0, "refused before any work");
+
+        let admitted = call("5S").await.unwrap();
+        assert_eq!(text(admitted).await, "2 16385 16384 false");
     }
 
     #[tokio::test]
