@@ -74,18 +74,16 @@ pub fn annotate_stream(
                 let request = item.map_err(copydesk_runtime::decode_error_as_invalid_argument)?;
                 let document_id = request.document_id();
                 let ticket = match &admission {
-                    Some(admission) => {
-                        match admission.admit(prost::Message::encoded_len(&request)).await {
-                            Ok(ticket) => Some(ticket),
-                            Err(status) => {
-                                return Ok(AnnotateResult::from_outcome(
-                                    index as u64,
-                                    document_id,
-                                    Err::<AnnotateResponse, _>(status),
-                                ));
-                            }
+                    Some(admission) => match admission.admit(request.text_bytes()).await {
+                        Ok(ticket) => Some(ticket),
+                        Err(status) => {
+                            return Ok(AnnotateResult::from_outcome(
+                                index as u64,
+                                document_id,
+                                Err::<AnnotateResponse, _>(status),
+                            ));
                         }
-                    }
+                    },
                     None => None,
                 };
                 let outcome = annotator.annotate(request, deadline).await;

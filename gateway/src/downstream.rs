@@ -178,6 +178,7 @@ impl Downstream {
             Some((limit, permits)) => match Arc::clone(permits).try_acquire_owned() {
                 Ok(permit) => Some(permit),
                 Err(_) => {
+                    crate::metrics::shed(self.name);
                     return Err(Status::resource_exhausted(format!(
                         "the gateway already has {limit} calls in flight to the {} service (--downstream-max-concurrency / COPYDESK_DOWNSTREAM_MAX_CONCURRENCY)",
                         self.name
@@ -189,10 +190,10 @@ impl Downstream {
         let mut retries = 0;
         loop {
             let Some(target) = self.pool.pick() else {
-                return Err(Status::unavailable(format!(
-                    "no address known for the {} service",
-                    self.name
-                )));
+                let status =
+                    Status::unavailable(format!("no address known for the {} service", self.name));
+                crate::metrics::downstream_failed(self.name, &status);
+                return Err(status);
             };
             let result = self
                 .call_once(message.clone(), deadline, |request| {
@@ -208,17 +209,27 @@ impl Downstream {
                 Ok(answer) => return Ok(answer),
                 Err(status) => status,
             };
+            // Failed for good: counted and logged, unless the caller's own
+            // request was at fault.
+            let give_up = |status: Status| {
+                if status.code() != tonic::Code::InvalidArgument {
+                    crate::metrics::downstream_failed(self.name, &status);
+                }
+                Err(status)
+            };
             if !retry::is_retryable(&status) {
-                return Err(status);
+                return give_up(status);
             }
             target.eject();
+            crate::metrics::ejected(self.name, &target.uri, &status);
             if retries + 1 >= self.retry.max_attempts {
-                return Err(status);
+                return give_up(status);
             }
             let backoff = self.retry.backoff(retries);
             if !retry::fits_deadline(deadline, backoff) || !self.budget.withdraw() {
-                return Err(status);
+                return give_up(status);
             }
+            crate::metrics::retried(self.name);
             tracing::debug!(service = self.name, retry = retries + 1, ?backoff, error = %status.message(), "retrying");
             tokio::time::sleep(backoff).await;
             retries += 1;

@@ -26,6 +26,10 @@ pub enum Error {
         service: &'static str,
         status: Status,
     },
+    /// Every feature the caller asked for ran out of time: an answer with
+    /// nothing in it is not a success.
+    #[error("no feature finished in time: {0}")]
+    DeadlineExceeded(String),
     /// Converting offsets to the requested encoding failed: a bug, since
     /// spans come from the services in UTF-8 bytes of this very text.
     #[error("offset conversion: {0}")]
@@ -56,6 +60,7 @@ impl From<Error> for Status {
             Error::Request(request) => Status::from(request),
             Error::NoFeatures | Error::TooManyDocuments { .. } => Status::invalid_argument(message),
             Error::RejectedDownstream { status, .. } => Status::new(status.code(), message),
+            Error::DeadlineExceeded(_) => Status::deadline_exceeded(message),
             Error::Offsets(_) => Status::internal(message),
             Error::Address { .. } | Error::TlsFile { .. } => Status::failed_precondition(message),
             Error::Runtime(runtime) => runtime.into(),

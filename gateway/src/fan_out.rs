@@ -360,6 +360,7 @@ impl Answer {
         {
             return;
         }
+        crate::metrics::feature_degraded(feature.name(), code);
         self.response.errors.push(FeatureError {
             feature: feature.name().to_owned(),
             code: code as i32,
@@ -405,6 +406,22 @@ impl Answer {
             );
         }
         true
+    }
+
+    /// The first failure's message when every requested feature failed
+    /// with DEADLINE_EXCEEDED.
+    fn all_out_of_time(&self) -> Option<String> {
+        let errors = &self.response.errors;
+        let every_feature_failed = self
+            .features
+            .iter()
+            .all(|f| errors.iter().any(|e| e.feature == f.name()));
+        let all_timed_out = errors
+            .iter()
+            .all(|e| e.code == Code::DeadlineExceeded as i32);
+        (every_feature_failed && all_timed_out)
+            .then(|| errors.first().map(|e| e.message.clone()))
+            .flatten()
     }
 
     fn add_segmentation(&mut self, segmentation: Segmentation) {
@@ -508,7 +525,12 @@ impl Answer {
     }
 
     /// The last stage: offsets into the caller's encoding, the total time.
+    /// A call in which every requested feature ran out of time fails with
+    /// DEADLINE_EXCEEDED; a partial answer stands.
     fn finish(mut self, text: &str, started: Instant) -> Result<AnnotateResponse, Error> {
+        if let Some(message) = self.all_out_of_time() {
+            return Err(Error::DeadlineExceeded(message));
+        }
         let encoding = OffsetEncoding::try_from(self.meta.encoding).unwrap_or_default();
         encode_document_spans(&mut self.response, text, self.markup.as_ref(), encoding)?;
         if self.markup.is_some() {
@@ -787,5 +809,31 @@ mod tests {
         assert_eq!(error.feature, "links");
         assert_eq!(error.code, Code::Internal as i32);
         assert!(error.message.starts_with("knowledge: "), "{error:?}");
+    }
+
+    #[test]
+    fn a_call_fails_with_deadline_exceeded_only_when_no_feature_finished_in_time() {
+        let late = Status::deadline_exceeded("timed out");
+        let mut late_answer = answer();
+        late_answer.fail_with(&[Feature::Entities, Feature::Links], "entities", &late);
+        let error = late_answer.finish("", Instant::now()).unwrap_err();
+        assert_eq!(Status::from(error).code(), Code::DeadlineExceeded);
+
+        // Entities in time, links late: the entities are the answer.
+        let mut late_answer = answer();
+        late_answer.fail_with(&[Feature::Links], "knowledge", &late);
+        let partial = late_answer.finish("", Instant::now()).unwrap();
+        assert_eq!(partial.errors.len(), 1);
+
+        // Every feature failed, not all for lack of time: the answer says why.
+        let mut late_answer = answer();
+        late_answer.fail_with(
+            &[Feature::Entities],
+            "entities",
+            &Status::unavailable("down"),
+        );
+        late_answer.fail_with(&[Feature::Links], "knowledge", &late);
+        let failed = late_answer.finish("", Instant::now()).unwrap();
+        assert_eq!(failed.errors.len(), 2);
     }
 }

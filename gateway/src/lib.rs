@@ -17,6 +17,8 @@
 //! - [`batch`]: batches and streams of documents;
 //! - [`service`]: the tonic service;
 //! - [`http_json`]: `POST /v1/annotate` and `POST /v1/batchAnnotate`;
+//! - [`metrics`]: what operators see of the services behind (failures,
+//!   retries, ejections, degraded features);
 //! - [`auth`]: the optional bearer token;
 //! - [`viz`]: `GET /viz`, a page to look at an analysis;
 //! - [`openapi`]: `GET /openapi.json` and `GET /api`, the HTTP/JSON API described.
@@ -35,6 +37,7 @@ pub mod fan_out;
 pub mod features;
 pub mod http_json;
 pub mod knowledge_client;
+pub mod metrics;
 pub mod openapi;
 pub mod retry;
 pub mod segmenter_client;
@@ -88,6 +91,7 @@ where
         )
         .with_supported_languages(["en"])
         .add_service(grpc);
+    metrics::describe();
     let server = http_json::routes(server, annotator, config.gateway.max_http_body_bytes, auth);
     openapi::routes(server).serve(listener, shutdown).await?;
     Ok(())

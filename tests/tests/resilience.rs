@@ -308,6 +308,91 @@ async fn the_callers_deadline_is_passed_down_and_honoured() {
     entities.release(1);
 }
 
+/// The value of the counter `name` with every one of `labels` on
+/// `/metrics`, 0 when absent.
+async fn counter(gateway: &Running, name: &str, labels: &[&str]) -> f64 {
+    let text = reqwest::get(format!("{}/metrics", gateway.url()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .filter(|l| l.starts_with(&format!("{name}{{")))
+        .filter(|l| labels.iter().all(|label| l.contains(label)))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+#[tokio::test]
+async fn a_dead_service_shows_on_metrics_as_failures_retries_ejections_and_degraded_features() {
+    let segmenter = start_segmenter(SegmenterConfig::default()).await;
+    let sentiment = fake(Kind::Sentiment, Spec::default()).await;
+    let gateway = start_gateway(
+        config(&closed_address().await, &sentiment.url),
+        &segmenter.url(),
+    )
+    .await;
+    // The registry is the process's: other tests count too, so this one
+    // compares before and after its own call.
+    let entities = r#"service="entities""#;
+    let degraded = [r#"feature="entities""#, r#"code="unavailable""#];
+    let before = (
+        counter(&gateway, "copydesk_downstream_failures_total", &[entities]).await,
+        counter(&gateway, "copydesk_downstream_retries_total", &[entities]).await,
+        counter(&gateway, "copydesk_downstream_ejections_total", &[entities]).await,
+        counter(&gateway, "copydesk_degraded_features_total", &degraded).await,
+    );
+
+    let response = annotate(&mut client(&gateway).await, entities_and_tone()).await;
+    assert_eq!(error_code(&response, "entities"), Some(Code::Unavailable));
+    assert!(response.document_sentiment.is_some());
+
+    let after = (
+        counter(&gateway, "copydesk_downstream_failures_total", &[entities]).await,
+        counter(&gateway, "copydesk_downstream_retries_total", &[entities]).await,
+        counter(&gateway, "copydesk_downstream_ejections_total", &[entities]).await,
+        counter(&gateway, "copydesk_degraded_features_total", &degraded).await,
+    );
+    assert!(
+        after.0 >= before.0 + 1.0,
+        "failures {before:?} -> {after:?}"
+    );
+    assert!(after.1 >= before.1 + 1.0, "retries {before:?} -> {after:?}");
+    assert!(
+        after.2 >= before.2 + 1.0,
+        "ejections {before:?} -> {after:?}"
+    );
+    assert!(
+        after.3 >= before.3 + 1.0,
+        "degraded {before:?} -> {after:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_call_with_nothing_done_by_its_deadline_fails_with_deadline_exceeded() {
+    let segmenter = start_segmenter(SegmenterConfig::default()).await;
+    let entities = fake(
+        Kind::Entities,
+        Spec {
+            hold: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let sentiment = fake(Kind::Sentiment, Spec::default()).await;
+    let gateway = start_gateway(config(&entities.url, &sentiment.url), &segmenter.url()).await;
+
+    let mut call = Request::new(request(entities_only()));
+    call.set_timeout(Duration::from_millis(500));
+    let status = client(&gateway).await.annotate(call).await.unwrap_err();
+    // Not an OK answer with every feature failed. (The gateway answers
+    // 20 ms before the deadline; on a slow machine the caller's own timer
+    // may say it first, with the same code.)
+    assert_eq!(status.code(), Code::DeadlineExceeded, "{status:?}");
+    entities.release(1);
+}
+
 #[tokio::test]
 async fn unavailable_is_retried_until_it_succeeds() {
     let segmenter = start_segmenter(SegmenterConfig::default()).await;
