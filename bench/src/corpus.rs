@@ -125,6 +125,36 @@ pub fn take(mut articles: Vec<Article>, limit: Option<usize>) -> Vec<Article> {
     articles
 }
 
+/// Consecutive articles joined (a blank line between them) into documents
+/// of at least `bytes` bytes each, for runs on long documents; the last
+/// document takes the remainder and may be shorter.
+pub fn bundle(articles: Vec<Article>, bytes: usize) -> Vec<Article> {
+    let mut bundled = Vec::new();
+    let mut text = String::new();
+    let mut words = 0;
+    for article in articles {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&article.text);
+        words += article.words;
+        if text.len() >= bytes {
+            let id = format!("bundle-{}", bundled.len() + 1);
+            bundled.push(Article {
+                id,
+                text: std::mem::take(&mut text),
+                words,
+            });
+            words = 0;
+        }
+    }
+    if !text.is_empty() {
+        let id = format!("bundle-{}", bundled.len() + 1);
+        bundled.push(Article { id, text, words });
+    }
+    bundled
+}
+
 /// Total words of `articles`.
 pub fn total_words(articles: &[Article]) -> usize {
     articles.iter().map(|a| a.words).sum()
@@ -165,6 +195,19 @@ mod tests {
         assert_eq!(articles[0].words, 5);
         assert_eq!(total_words(&articles), 9);
         assert_eq!(take(articles, Some(1)).len(), 1);
+    }
+
+    #[test]
+    fn bundles_reach_the_size_and_keep_every_word() {
+        let articles: Vec<Article> = (0..7)
+            .map(|i| Article::new(format!("a{i}"), "one two three"))
+            .collect();
+        let bundles = bundle(articles, 30);
+        let sizes: Vec<usize> = bundles.iter().map(|b| b.text.len()).collect();
+        assert_eq!(sizes, [43, 43, 13]);
+        assert_eq!(total_words(&bundles), 21);
+        assert_eq!(bundles[2].id, "bundle-3");
+        assert!(bundles[0].text.contains("three\n\none"));
     }
 
     #[test]

