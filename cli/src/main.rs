@@ -15,6 +15,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Copydesk: self-hosted text analysis for newsrooms.
 #[derive(Debug, Parser)]
 #[command(name = "copydesk", version)]
