@@ -60,7 +60,7 @@ pub struct DownstreamSettings {
 impl Default for DownstreamSettings {
     fn default() -> Self {
         DownstreamSettings {
-            max_message_bytes: 16 * 1024 * 1024,
+            max_message_bytes: copydesk_runtime::DEFAULT_MAX_MESSAGE_BYTES,
             default_timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             max_concurrent: 0,

@@ -45,6 +45,8 @@ pub struct Annotator {
     sentiment: SentimentClient,
     knowledge: KnowledgeClient,
     max_document_bytes: usize,
+    /// The largest answer gRPC can send (`--max-message-bytes`).
+    max_answer_bytes: usize,
     options: GatewayOptions,
 }
 
@@ -119,12 +121,18 @@ impl Annotator {
             sentiment: SentimentClient::new(connect("sentiment", &config.sentiment_addr)?),
             knowledge: KnowledgeClient::new(connect("knowledge", &config.knowledge_addr)?),
             max_document_bytes: config.max_document_bytes,
+            max_answer_bytes: config.server.max_message_bytes,
             options: config.gateway.clone(),
         })
     }
 
     pub fn options(&self) -> &GatewayOptions {
         &self.options
+    }
+
+    /// The largest answer a gRPC call can carry.
+    pub fn max_answer_bytes(&self) -> usize {
+        self.max_answer_bytes
     }
 
     /// Annotates one request. `deadline` is when the caller stops waiting.

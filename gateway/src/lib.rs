@@ -15,6 +15,7 @@
 //! - [`encoded`]: their requests, encoded once from borrowed parts;
 //! - [`fan_out`]: orchestration of one document;
 //! - [`batch`]: batches and streams of documents;
+//! - [`answer_size`]: answers kept within the gRPC message limit;
 //! - [`service`]: the tonic service;
 //! - [`http_json`]: `POST /v1/annotate` and `POST /v1/batchAnnotate`;
 //! - [`metrics`]: what operators see of the services behind (failures,
@@ -25,6 +26,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod answer_size;
 pub mod auth;
 pub mod batch;
 pub mod config;

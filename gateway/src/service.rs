@@ -6,8 +6,10 @@ use copydesk_proto::v1::annotator_server::Annotator as AnnotatorApi;
 use copydesk_proto::v1::{
     AnnotateRequest, AnnotateResponse, BatchAnnotateRequest, BatchAnnotateResponse,
 };
+use futures::StreamExt;
 use tonic::{Request, Response, Status, Streaming};
 
+use crate::answer_size;
 use crate::batch::{self, ResultStream};
 use crate::deadline;
 use crate::fan_out::Annotator;
@@ -33,6 +35,7 @@ impl AnnotatorApi for AnnotatorService {
             .annotator
             .annotate(request.into_inner(), deadline)
             .await?;
+        let response = answer_size::single(response, self.annotator.max_answer_bytes())?;
         Ok(Response::new(response))
     }
 
@@ -43,6 +46,7 @@ impl AnnotatorApi for AnnotatorService {
         let deadline = deadline::from_metadata(request.metadata());
         let response =
             batch::batch_annotate(&self.annotator, request.into_inner(), deadline).await?;
+        let response = answer_size::batch(response, self.annotator.max_answer_bytes());
         Ok(Response::new(response))
     }
 
@@ -57,11 +61,14 @@ impl AnnotatorApi for AnnotatorService {
             .extensions()
             .get::<copydesk_runtime::CallAdmission>()
             .cloned();
-        Ok(Response::new(batch::annotate_stream(
+        let limit = self.annotator.max_answer_bytes();
+        let results = batch::annotate_stream(
             Arc::clone(&self.annotator),
             request.into_inner(),
             deadline,
             admission,
-        )))
+        )
+        .map(move |item| item.map(|result| answer_size::streamed(result, limit)));
+        Ok(Response::new(Box::pin(results)))
     }
 }

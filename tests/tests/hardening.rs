@@ -316,3 +316,81 @@ async fn a_declared_oversize_body_gets_413_instead_of_100_continue() {
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
 }
+
+fn segmentation_only(text: String, id: &str) -> Document {
+    Document {
+        id: id.to_owned(),
+        text,
+        ..Default::default()
+    }
+}
+
+fn segmentation_feature() -> copydesk_proto::v1::Features {
+    copydesk_proto::v1::Features {
+        segmentation: true,
+        ..Default::default()
+    }
+}
+
+/// Item 2: a document within the limit whose segmentation is 21 times its
+/// size (a token per byte) used to fail every feature with OUT_OF_RANGE
+/// after the work; the default message limit now carries it.
+#[tokio::test]
+async fn the_largest_admitted_document_gets_its_answer() {
+    let segmenter = start_segmenter(SegmenterConfig::default()).await;
+    let gateway = start_gateway(copydesk_e2e::gateway_config().await, &segmenter.url()).await;
+    let mut client =
+        AnnotatorClient::new(gateway.channel().await).max_decoding_message_size(256 * 1024 * 1024);
+    let response = client
+        .annotate(AnnotateRequest {
+            document: Some(segmentation_only(",".repeat(1_000_000), "commas")),
+            features: Some(segmentation_feature()),
+            encoding: 0,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    assert_eq!(response.segmentation.unwrap().tokens.len(), 1_000_000);
+}
+
+/// Item 2: a batch whose answers together outgrow the message limit keeps
+/// one result per document: those that fit, then an error for each of the
+/// others, instead of failing as a whole after all its work.
+#[tokio::test]
+async fn a_batch_over_the_message_limit_keeps_a_result_per_document() {
+    let segmenter = start_segmenter(SegmenterConfig::default()).await;
+    let mut config = copydesk_e2e::gateway_config().await;
+    config.server.max_message_bytes = 4 * 1024 * 1024;
+    let gateway = start_gateway(config, &segmenter.url()).await;
+    let mut client =
+        AnnotatorClient::new(gateway.channel().await).max_decoding_message_size(256 * 1024 * 1024);
+    let text = "Moon Jae-in met the press in Seoul on Monday. ".repeat(2_000);
+    let documents: Vec<Document> = (0..12)
+        .map(|i| segmentation_only(text.clone(), &format!("d{i}")))
+        .collect();
+    let response = client
+        .batch_annotate(copydesk_proto::v1::BatchAnnotateRequest {
+            documents,
+            features: Some(segmentation_feature()),
+            encoding: 0,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    use copydesk_proto::v1::annotate_result::Outcome;
+    let outcomes: Vec<bool> = response
+        .results
+        .iter()
+        .map(|r| matches!(r.outcome, Some(Outcome::Response(_))))
+        .collect();
+    assert_eq!(outcomes.len(), 12);
+    let answered = outcomes.iter().take_while(|ok| **ok).count();
+    assert!((1..12).contains(&answered), "{outcomes:?}");
+    let Some(Outcome::Error(error)) = &response.results[11].outcome else {
+        panic!("the last document should not fit");
+    };
+    assert_eq!(error.code, tonic::Code::ResourceExhausted as i32);
+    assert!(error.message.contains("--max-message-bytes"), "{error:?}");
+    assert_eq!(response.results[11].document_id, "d11");
+}

@@ -13,16 +13,23 @@ use tokio_rustls::rustls::server::WebPkiClientVerifier;
 
 use crate::error::Error;
 
+/// Default of --max-message-bytes: 64 MiB. A segmentation takes up to
+/// about 21 bytes per byte of text (1 MB of commas: 21 MB), so this carries
+/// the requests and answers of the largest document the default
+/// --max-document-bytes (1 MiB) admits, with room.
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
 /// Default of --max-inflight-bytes: 1 MiB of document text.
 pub const DEFAULT_MAX_INFLIGHT_BYTES: usize = 1024 * 1024;
 
 /// Settings shared by every Copydesk server.
 #[derive(Clone, Debug, clap::Args)]
 pub struct ServerConfig {
-    /// Largest gRPC message accepted or sent, in bytes. A segmentation is
-    /// several times larger than its text, so keep this well above the
-    /// largest document.
-    #[arg(long, env = "COPYDESK_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024)]
+    /// Largest gRPC message accepted or sent, in bytes. A segmentation
+    /// takes up to about 21 bytes per byte of text, so keep this over 21
+    /// times --max-document-bytes, or answers of the largest documents are
+    /// refused (RESOURCE_EXHAUSTED naming this flag).
+    #[arg(long, env = "COPYDESK_MAX_MESSAGE_BYTES", default_value_t = DEFAULT_MAX_MESSAGE_BYTES)]
     pub max_message_bytes: usize,
 
     /// Requests handled at once; beyond it new requests are refused at once
@@ -105,7 +112,7 @@ pub struct ServerConfig {
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
-            max_message_bytes: 16 * 1024 * 1024,
+            max_message_bytes: DEFAULT_MAX_MESSAGE_BYTES,
             max_concurrent_requests: 64,
             max_inflight_bytes: DEFAULT_MAX_INFLIGHT_BYTES,
             request_body_timeout_secs: 10,

@@ -31,7 +31,7 @@ mod shed;
 mod trace;
 
 pub use admission::{Admission, Refusal, Ticket};
-pub use config::{DEFAULT_MAX_INFLIGHT_BYTES, ServerConfig};
+pub use config::{DEFAULT_MAX_INFLIGHT_BYTES, DEFAULT_MAX_MESSAGE_BYTES, ServerConfig};
 pub use deadline::{GRPC_TIMEOUT, deadline_from_headers, parse_grpc_timeout};
 pub use decode_errors::decode_error_as_invalid_argument;
 pub use document_stream::{DocumentRequest, DocumentResult, document_error, document_stream};
