@@ -211,12 +211,18 @@ pub async fn up(args: UpArgs) -> anyhow::Result<()> {
         models_dir: Some(models_dir),
         server: server.clone(),
     };
+    // One process, one token: the services check the gateway's calls with
+    // the token its callers must send.
+    let mut gateway_options = args.gateway;
+    if gateway_options.downstream_auth_token.is_none() {
+        gateway_options.downstream_auth_token = server.auth_token.clone();
+    }
     let gateway_config = GatewayConfig {
         segmenter_addr: url(&segmenter_listener)?,
         entities_addr: url(&entities_listener)?,
         sentiment_addr: url(&sentiment_listener)?,
         knowledge_addr: url(&knowledge_listener)?,
-        gateway: args.gateway,
+        gateway: gateway_options,
         max_document_bytes: limit,
         server,
     };

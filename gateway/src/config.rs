@@ -123,11 +123,11 @@ pub struct GatewayOptions {
     )]
     pub downstream_tls_key: Option<PathBuf>,
 
-    /// Bearer token every Annotator call (gRPC `authorization: Bearer
-    /// <token>`, HTTP/JSON `Authorization` header) must carry; health,
-    /// reflection, Info and /metrics stay open. Unset: no authentication.
-    #[arg(long, env = "COPYDESK_AUTH_TOKEN", hide_env_values = true)]
-    pub auth_token: Option<String>,
+    /// Bearer token the gateway sends on every call to the services, which
+    /// check it when they run with --auth-token (the gateway's own
+    /// --auth-token is the one its callers must send). Unset: none sent.
+    #[arg(long, env = "COPYDESK_DOWNSTREAM_AUTH_TOKEN", hide_env_values = true)]
+    pub downstream_auth_token: Option<String>,
 }
 
 impl Default for GatewayOptions {
@@ -149,7 +149,7 @@ impl Default for GatewayOptions {
             downstream_tls_ca: None,
             downstream_tls_cert: None,
             downstream_tls_key: None,
-            auth_token: None,
+            downstream_auth_token: None,
         }
     }
 }
@@ -237,8 +237,25 @@ impl GatewayOptions {
             keepalive_timeout: Duration::from_secs(self.downstream_keepalive_timeout_secs),
             resolve_interval: Duration::from_secs(self.downstream_resolve_secs),
             tls,
+            authorization: self
+                .downstream_auth_token
+                .as_deref()
+                .map(bearer_header)
+                .transpose()?,
         })
     }
+}
+
+/// `Bearer <token>` as gRPC metadata, marked sensitive so that it is never
+/// logged.
+fn bearer_header(
+    token: &str,
+) -> Result<tonic::metadata::MetadataValue<tonic::metadata::Ascii>, Error> {
+    let mut value = format!("Bearer {token}")
+        .parse::<tonic::metadata::MetadataValue<tonic::metadata::Ascii>>()
+        .map_err(|_| Error::DownstreamToken)?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 fn read(path: &std::path::Path, what: &'static str) -> Result<Vec<u8>, Error> {

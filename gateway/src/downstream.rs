@@ -55,6 +55,8 @@ pub struct DownstreamSettings {
     pub resolve_interval: Duration,
     /// TLS for `https://` addresses.
     pub tls: Option<ClientTlsConfig>,
+    /// `authorization` sent on every call, for services run with a token.
+    pub authorization: Option<tonic::metadata::MetadataValue<tonic::metadata::Ascii>>,
 }
 
 impl Default for DownstreamSettings {
@@ -68,6 +70,7 @@ impl Default for DownstreamSettings {
             keepalive_timeout: Duration::from_secs(5),
             resolve_interval: Duration::from_secs(10),
             tls: None,
+            authorization: None,
         }
     }
 }
@@ -83,6 +86,7 @@ pub struct Downstream {
     budget: Arc<RetryBudget>,
     limit: Option<(usize, Arc<Semaphore>)>,
     pool: Arc<Pool>,
+    authorization: Option<tonic::metadata::MetadataValue<tonic::metadata::Ascii>>,
 }
 
 impl Downstream {
@@ -148,6 +152,7 @@ impl Downstream {
             budget: Arc::new(settings.retry.budget()),
             limit,
             pool,
+            authorization: settings.authorization.clone(),
         })
     }
 
@@ -258,6 +263,11 @@ impl Downstream {
         request.set_timeout(timeout);
         // W3C trace context: the service's spans become this call's children.
         copydesk_telemetry::inject_current(request.metadata_mut());
+        if let Some(authorization) = &self.authorization {
+            request
+                .metadata_mut()
+                .insert("authorization", authorization.clone());
+        }
         let started = Instant::now();
         match tokio::time::timeout(timeout, call(request)).await {
             // tonic's channel enforces the same timeout and may fire first,

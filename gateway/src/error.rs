@@ -48,6 +48,11 @@ pub enum Error {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
+    /// The downstream token cannot be sent as a header.
+    #[error(
+        "--downstream-auth-token / COPYDESK_DOWNSTREAM_AUTH_TOKEN: a token must be visible ASCII without line breaks"
+    )]
+    DownstreamToken,
     /// The server itself failed.
     #[error(transparent)]
     Runtime(#[from] copydesk_runtime::Error),
@@ -62,7 +67,9 @@ impl From<Error> for Status {
             Error::RejectedDownstream { status, .. } => Status::new(status.code(), message),
             Error::DeadlineExceeded(_) => Status::deadline_exceeded(message),
             Error::Offsets(_) => Status::internal(message),
-            Error::Address { .. } | Error::TlsFile { .. } => Status::failed_precondition(message),
+            Error::Address { .. } | Error::TlsFile { .. } | Error::DownstreamToken => {
+                Status::failed_precondition(message)
+            }
             Error::Runtime(runtime) => runtime.into(),
         }
     }

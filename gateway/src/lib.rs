@@ -20,14 +20,12 @@
 //! - [`http_json`]: `POST /v1/annotate` and `POST /v1/batchAnnotate`;
 //! - [`metrics`]: what operators see of the services behind (failures,
 //!   retries, ejections, degraded features);
-//! - [`auth`]: the optional bearer token;
 //! - [`viz`]: `GET /viz`, a page to look at an analysis;
 //! - [`openapi`]: `GET /openapi.json` and `GET /api`, the HTTP/JSON API described.
 
 #![forbid(unsafe_code)]
 
 pub mod answer_size;
-pub mod auth;
 pub mod batch;
 pub mod config;
 pub mod deadline;
@@ -52,7 +50,6 @@ use std::sync::Arc;
 
 use copydesk_proto::v1::annotator_server::AnnotatorServer;
 use tokio::net::TcpListener;
-use tonic::service::interceptor::InterceptedService;
 
 pub use config::{GatewayConfig, GatewayOptions};
 pub use error::Error;
@@ -74,19 +71,16 @@ where
 {
     let annotator = Arc::new(Annotator::new(&config)?);
     let max_message = config.server.max_message_bytes;
-    let auth = config
-        .gateway
-        .auth_token
-        .as_deref()
-        .map(|token| Arc::new(auth::BearerAuth::new(token)));
     let grpc = AnnotatorServer::from_arc(Arc::new(service::AnnotatorService::new(Arc::clone(
         &annotator,
     ))))
     .max_decoding_message_size(max_message)
     .max_encoding_message_size(max_message);
-    // Only the Annotator is behind the token; health and reflection are not.
-    let grpc = InterceptedService::new(grpc, auth::AuthInterceptor(auth.clone()));
     let server = copydesk_runtime::Server::new(SERVER_NAME, &config.server)
+        // With --auth-token these stay open: the page and the API's
+        // description hold no data, and the page's own calls carry the
+        // token its user types in.
+        .with_public_paths(["/viz", "/openapi.json", "/api"])
         .with_document_limits(
             config.max_document_bytes as u64,
             u32::try_from(config.gateway.max_batch_documents).unwrap_or(u32::MAX),
@@ -94,7 +88,7 @@ where
         .with_supported_languages(["en"])
         .add_service(grpc);
     metrics::describe();
-    let server = http_json::routes(server, annotator, config.gateway.max_http_body_bytes, auth);
+    let server = http_json::routes(server, annotator, config.gateway.max_http_body_bytes);
     openapi::routes(server).serve(listener, shutdown).await?;
     Ok(())
 }

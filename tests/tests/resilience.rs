@@ -718,7 +718,7 @@ async fn shutdown_ends_within_its_bound_despite_a_hung_call_and_an_open_watch() 
 async fn a_bearer_token_guards_the_annotator_but_not_health() {
     let segmenter = start_segmenter(SegmenterConfig::default()).await;
     let mut config = config(&closed_address().await, &closed_address().await);
-    config.gateway.auth_token = Some("s3cret-token".to_owned());
+    config.server.auth_token = Some("s3cret-token".to_owned());
     let gateway = start_gateway(config, &segmenter.url()).await;
     let mut client = client(&gateway).await;
     let segmentation = Features {
@@ -769,6 +769,49 @@ async fn a_bearer_token_guards_the_annotator_but_not_health() {
         .await
         .unwrap();
     assert_eq!(accepted.status(), reqwest::StatusCode::OK);
+}
+
+#[tokio::test]
+async fn services_run_with_a_token_answer_only_a_gateway_that_sends_it() {
+    let segmenter = start_segmenter(SegmenterConfig {
+        server: ServerConfig {
+            auth_token: Some("internal-token".to_owned()),
+            ..ServerConfig::default()
+        },
+        ..SegmenterConfig::default()
+    })
+    .await;
+    let segmentation = Features {
+        segmentation: true,
+        ..Default::default()
+    };
+
+    // Probes stay open (start_segmenter waited on health without the token);
+    // calls do not.
+    let direct =
+        copydesk_proto::v1::segmenter_client::SegmenterClient::new(segmenter.channel().await)
+            .segment(copydesk_proto::v1::SegmentRequest {
+                document: request(segmentation).document,
+                encoding: 0,
+            })
+            .await
+            .unwrap_err();
+    assert_eq!(direct.code(), Code::Unauthenticated, "{direct:?}");
+
+    let without = config(&closed_address().await, &closed_address().await);
+    let gateway = start_gateway(without, &segmenter.url()).await;
+    let answer = annotate(&mut client(&gateway).await, segmentation).await;
+    assert_eq!(
+        error_code(&answer, "segmentation"),
+        Some(Code::Unauthenticated)
+    );
+
+    let mut with = config(&closed_address().await, &closed_address().await);
+    with.gateway.downstream_auth_token = Some("internal-token".to_owned());
+    let gateway = start_gateway(with, &segmenter.url()).await;
+    let answer = annotate(&mut client(&gateway).await, segmentation).await;
+    assert!(answer.errors.is_empty(), "{:?}", answer.errors);
+    assert!(answer.segmentation.is_some());
 }
 
 /// A CA, and a certificate it signed for localhost: (CA PEM, cert PEM, key PEM).

@@ -107,6 +107,14 @@ pub struct ServerConfig {
     /// TLS). Unset: clients are not asked for one.
     #[arg(long, env = "COPYDESK_TLS_CLIENT_CA", requires = "tls_cert")]
     pub tls_client_ca: Option<PathBuf>,
+
+    /// Bearer token every call must carry (gRPC `authorization: Bearer
+    /// <token>`, HTTP `Authorization` header); health, reflection, Info,
+    /// /metrics and the gateway's public pages stay open. On the services
+    /// behind a gateway, give the gateway the same token as
+    /// --downstream-auth-token. Unset: no authentication.
+    #[arg(long, env = "COPYDESK_AUTH_TOKEN", hide_env_values = true)]
+    pub auth_token: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -124,6 +132,7 @@ impl Default for ServerConfig {
             tls_cert: None,
             tls_key: None,
             tls_client_ca: None,
+            auth_token: None,
         }
     }
 }

@@ -11,6 +11,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 mod admission;
+mod auth;
 mod body;
 mod config;
 mod connection;
@@ -31,6 +32,7 @@ mod shed;
 mod trace;
 
 pub use admission::{Admission, Refusal, Ticket};
+pub use auth::{AuthError, BearerAuth};
 pub use config::{DEFAULT_MAX_INFLIGHT_BYTES, DEFAULT_MAX_MESSAGE_BYTES, ServerConfig};
 pub use deadline::{GRPC_TIMEOUT, deadline_from_headers, parse_grpc_timeout};
 pub use decode_errors::decode_error_as_invalid_argument;

@@ -14,6 +14,7 @@ use tonic_health::ServingStatus;
 use tower::ServiceBuilder;
 
 use crate::admission::Admission;
+use crate::auth::AuthLayer;
 use crate::config::ServerConfig;
 use crate::decode_errors::DecodeErrorLayer;
 use crate::error::Error;
@@ -41,6 +42,8 @@ pub struct Server {
     info: GetInfoResponse,
     readiness: Option<Readiness>,
     max_http_body: usize,
+    /// Path prefixes open without the token.
+    public_paths: Vec<&'static str>,
 }
 
 impl Server {
@@ -70,7 +73,15 @@ impl Server {
             info,
             readiness: None,
             max_http_body: config.max_message_bytes,
+            public_paths: Vec::new(),
         }
+    }
+
+    /// HTTP paths (prefixes) served without the bearer token: pages that
+    /// hold no data.
+    pub fn with_public_paths(mut self, paths: impl IntoIterator<Item = &'static str>) -> Self {
+        self.public_paths.extend(paths);
+        self
     }
 
     /// The largest HTTP request body this server reads (the default: the
@@ -162,6 +173,7 @@ impl Server {
             info,
             readiness,
             max_http_body,
+            public_paths,
         } = self;
         let address = listener.local_addr()?;
 
@@ -247,6 +259,13 @@ impl Server {
             // Outside the rest, so it sees shed requests and rewritten statuses as
             // the caller does.
             .layer(MetricsLayer::new(name, known))
+            // Before anything is read or admitted for a caller without the token.
+            .option_layer(
+                config
+                    .auth_token
+                    .as_deref()
+                    .map(|token| AuthLayer::new(token, public_paths)),
+            )
             // Before the body is read: a gRPC deadline covers its arrival.
             // HTTP requests lose the header here.
             .layer(GrpcDeadlineLayer)

@@ -31,8 +31,9 @@ use crate::deadline::deadline_from_headers;
 use crate::metrics::{SHED, is_grpc};
 
 /// Services that must answer even when the server is full: probes and
-/// introspection are how operators find out that it is full.
-const NEVER_SHED: &[&str] = &[
+/// introspection are how operators find out that it is full. They are open
+/// without a token too ([`crate::auth`]).
+pub(crate) const NEVER_SHED: &[&str] = &[
     "/grpc.health.v1.Health/",
     "/grpc.reflection.",
     "/copydesk.v1.Info/",

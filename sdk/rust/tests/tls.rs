@@ -61,7 +61,7 @@ async fn tls_and_a_bearer_token() {
         copydesk_e2e::start_segmenter(copydesk_segmenter_server::SegmenterConfig::default()).await;
     let mut config = copydesk_e2e::gateway_config().await;
     config.segmenter_addr = segmenter.url();
-    config.gateway.auth_token = Some(TOKEN.to_owned());
+    config.server.auth_token = Some(TOKEN.to_owned());
     config.server = ServerConfig {
         tls_cert: Some(write("cert.pem", &cert)),
         tls_key: Some(write("key.pem", &key)),
