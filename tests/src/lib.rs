@@ -7,6 +7,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 
+use copydesk_entities_server::EntitiesConfig;
 use copydesk_gateway::GatewayConfig;
 use copydesk_segmenter_server::SegmenterConfig;
 use tokio::net::TcpListener;
@@ -40,6 +41,20 @@ impl Running {
             .unwrap()
     }
 
+    /// What the server's health service says of `service` ("" for the
+    /// server as a whole), through one Check.
+    pub async fn health(&self, service: &str) -> ServingStatus {
+        let status = HealthClient::new(self.channel().await)
+            .check(HealthCheckRequest {
+                service: service.to_owned(),
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .status;
+        ServingStatus::try_from(status).unwrap()
+    }
+
     /// Asks the server to shut down and waits until it has.
     pub async fn stop(mut self) -> Result<(), String> {
         if let Some(shutdown) = self.shutdown.take() {
@@ -57,7 +72,9 @@ impl Drop for Running {
     }
 }
 
-async fn start<F, Fut, E>(serve: F, service: &str) -> Running
+/// Starts `serve` on an ephemeral port and returns at once: the listener
+/// is bound, so clients may connect, but nothing is awaited.
+async fn spawn<F, Fut, E>(serve: F) -> Running
 where
     F: FnOnce(TcpListener, oneshot::Receiver<()>) -> Fut,
     Fut: Future<Output = Result<(), E>> + Send + 'static,
@@ -68,11 +85,21 @@ where
     let (shutdown, signal) = oneshot::channel();
     let serving = serve(listener, signal);
     let task = tokio::spawn(async move { serving.await.map_err(|e| e.to_string()) });
-    let running = Running {
+    Running {
         addr,
         shutdown: Some(shutdown),
         task,
-    };
+    }
+}
+
+/// [`spawn`], then waits until health says `service` is SERVING.
+async fn start<F, Fut, E>(serve: F, service: &str) -> Running
+where
+    F: FnOnce(TcpListener, oneshot::Receiver<()>) -> Fut,
+    Fut: Future<Output = Result<(), E>> + Send + 'static,
+    E: std::fmt::Display,
+{
+    let running = spawn(serve).await;
     wait_until_serving(&running.url(), service).await;
     running
 }
@@ -108,19 +135,42 @@ pub async fn start_gateway(mut config: GatewayConfig, segmenter_url: &str) -> Ru
 /// Starts an entities server with the repository's model; returns once the
 /// model has loaded and health says SERVING.
 pub async fn start_entities() -> Running {
-    let config = copydesk_entities_server::EntitiesConfig {
+    let running = spawn_entities(EntitiesConfig {
         models_dir: repository_models_dir(),
         ..Default::default()
-    };
-    start(
-        |listener, signal| {
-            copydesk_entities_server::serve(listener, config, async move {
-                let _ = signal.await;
-            })
-        },
+    })
+    .await;
+    wait_until_serving(
+        &running.url(),
         copydesk_proto::service_names::ENTITY_RECOGNIZER,
     )
+    .await;
+    running
+}
+
+/// Starts an entities server with `config` on an ephemeral port and returns
+/// at once, without waiting for its models: health may still say
+/// NOT_SERVING (and stays so if `config.models_dir` holds no model).
+pub async fn spawn_entities(config: EntitiesConfig) -> Running {
+    spawn(|listener, signal| {
+        copydesk_entities_server::serve(listener, config, async move {
+            let _ = signal.await;
+        })
+    })
     .await
+}
+
+/// Panics, naming the reason, unless the repository's NER model loads: a
+/// test that needs it calls this before [`start_entities`], which would
+/// otherwise wait for ever on a server whose health stays NOT_SERVING.
+pub fn assert_entities_model_loads() {
+    let dir = repository_models_dir().join(copydesk_entities_server::config::NER_MODEL);
+    if let Err(error) = copydesk_ner::NerModel::load(&dir) {
+        panic!(
+            "these tests need the NER model in {}: {error}",
+            dir.display()
+        );
+    }
 }
 
 /// Starts a sentiment server with the repository's models.

@@ -57,7 +57,8 @@ pub async fn unary(channel: Channel, path: &'static str, body: Vec<u8>) -> Resul
 }
 
 /// A request whose field 1 is a `Document` whose `text` (field 2) holds
-/// bytes that are not UTF-8: the shape of SegmentRequest and AnnotateRequest.
+/// bytes that are not UTF-8: the shape of SegmentRequest, AnnotateRequest
+/// and RecognizeRequest.
 pub fn request_with_invalid_utf8_text() -> Vec<u8> {
     let text = [0xff, 0xfe, b'a'];
     let mut document = vec![0x12, text.len() as u8];
