@@ -27,6 +27,11 @@ pub struct BatchItem {
 
 /// Built by [`Client::batch`].
 ///
+/// Each document says what it holds: HTML bodies as a CMS stores them are
+/// sent with `document.set_content_type(ContentType::Html)`, and their
+/// results count spans in the markup (see
+/// [`RequestBuilder::content_type`](crate::RequestBuilder::content_type)).
+///
 /// ```no_run
 /// # async fn demo(client: copydesk_client::Client) -> Result<(), copydesk_client::Error> {
 /// use copydesk_client::proto::Document;

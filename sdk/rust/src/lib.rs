@@ -13,8 +13,9 @@
 //! ```
 //!
 //! - [`ClientOptions`]: timeout, retries of UNAVAILABLE, TLS, a bearer token.
-//! - [`Client::request`]: a builder for features, offset encoding, id and
-//!   language.
+//! - [`Client::request`]: a builder for features, offset encoding, id,
+//!   language and content type (plain text, or HTML with spans in the
+//!   markup: [`RequestBuilder::content_type`]).
 //! - [`Client::batch`]: many documents with N requests in flight, results
 //!   in order with an error per document, resumable ([`resume`]).
 //!

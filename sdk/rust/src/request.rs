@@ -1,6 +1,8 @@
 //! A builder for one `Annotate` call.
 
-use copydesk_proto::v1::{AnnotateRequest, AnnotateResponse, Document, Features, OffsetEncoding};
+use copydesk_proto::v1::{
+    AnnotateRequest, AnnotateResponse, ContentType, Document, Features, OffsetEncoding,
+};
 
 use crate::{Client, Error};
 
@@ -35,6 +37,37 @@ impl<'a> RequestBuilder<'a> {
     /// The BCP-47 language code, if known (otherwise it is identified).
     pub fn language(mut self, code: impl Into<String>) -> Self {
         self.document.language_code = code.into();
+        self
+    }
+
+    /// What the text is: `PlainText` (the default) or `Html`, a story body
+    /// as a CMS stores it. HTML is analysed as the text a reader sees, but
+    /// every span of the response counts in the markup as sent, so
+    /// `html[begin..end]` is the markup that produced it (with UTF-8
+    /// offsets); `plain_text` in the response holds the extracted text,
+    /// which the `text` fields of tokens, sentences and mentions quote.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: copydesk_client::Client) -> Result<(), copydesk_client::Error> {
+    /// use copydesk_client::proto::ContentType;
+    ///
+    /// let html = "<p><b>Tsai</b> Ing-wen spoke in Taipei.</p>";
+    /// let response = client
+    ///     .request(html)
+    ///     .content_type(ContentType::Html)
+    ///     .entities()
+    ///     .send()
+    ///     .await?;
+    /// for mention in response.entities.iter().flat_map(|e| &e.mentions) {
+    ///     if let Some(span) = mention.span {
+    ///         // "Tsai</b> Ing-wen" in the markup, "Tsai Ing-wen" read.
+    ///         println!("{:?} {}", &html[span.begin as usize..span.end as usize], mention.text);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn content_type(mut self, content_type: ContentType) -> Self {
+        self.document.content_type = content_type as i32;
         self
     }
 

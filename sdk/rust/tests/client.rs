@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use copydesk_client::proto::{ContentType, Document, EntityType, Features, OffsetEncoding};
+use copydesk_client::proto::{ContentType, Document, EntityType, Features, OffsetEncoding, Span};
 use copydesk_client::{Client, ClientOptions, resume};
 use futures::StreamExt;
 use tonic::Code;
@@ -112,6 +112,146 @@ async fn annotate_builder_batch_and_resume_against_the_suite() {
         .collect()
         .await;
     assert_eq!(items.len(), 2);
+}
+
+/// A story body as a CMS stores it: a head the reader never sees, a
+/// headline, character references and a name split by a tag.
+const STORY_HTML: &str = "<!doctype html><html><head><title>Angela Merkel (draft)</title>\
+     <script>var byline = 'Angela Merkel';</script></head>\n<body><h1>Talks in Berlin</h1>\n\
+     <p>&ldquo;The talks went well,&rdquo; said <b>Angela</b> Merkel in Zürich on Tuesday.</p>\n\
+     </body></html>";
+
+#[tokio::test]
+async fn html_is_read_as_a_reader_sees_it_and_spans_slice_the_markup() {
+    let suite = copydesk_e2e::start_suite().await;
+    let client = Client::connect(suite.gateway.url()).await.unwrap();
+    // Given: a few lines naming German places are identified as German.
+
+    let response = client
+        .request(STORY_HTML)
+        .content_type(ContentType::Html)
+        .language("en")
+        .segmentation()
+        .entities()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.plain_text,
+        "Talks in Berlin\n\n\u{201c}The talks went well,\u{201d} said Angela Merkel in Zürich on Tuesday."
+    );
+    let slice = |span: Option<Span>| {
+        let span = span.unwrap();
+        &STORY_HTML[span.begin as usize..span.end as usize]
+    };
+    let sentences = &response.segmentation.as_ref().unwrap().sentences;
+    let quoted: Vec<&str> = sentences.iter().map(|s| slice(s.span)).collect();
+    assert_eq!(
+        quoted,
+        [
+            "Talks in Berlin",
+            "&ldquo;The talks went well,&rdquo; said <b>Angela</b> Merkel in Zürich on Tuesday."
+        ]
+    );
+    assert_eq!(
+        sentences[1].text,
+        "\u{201c}The talks went well,\u{201d} said Angela Merkel in Zürich on Tuesday."
+    );
+    // Only the body counts: the title and the script name her too.
+    let merkel = response
+        .entities
+        .iter()
+        .find(|e| e.name == "Angela Merkel")
+        .unwrap_or_else(|| {
+            panic!(
+                "no Angela Merkel: {:?} {:?}",
+                response.entities, response.errors
+            )
+        });
+    assert_eq!(merkel.mentions.len(), 1, "{merkel:?}");
+    assert_eq!(slice(merkel.mentions[0].span), "Angela</b> Merkel");
+    assert_eq!(merkel.mentions[0].text, "Angela Merkel");
+
+    // In UTF-16 units of the markup: "ü" before Tuesday is one unit, two
+    // bytes.
+    let utf16 = client
+        .request(STORY_HTML)
+        .content_type(ContentType::Html)
+        .language("en")
+        .entities()
+        .encoding(OffsetEncoding::Utf16)
+        .send()
+        .await
+        .unwrap();
+    let units: Vec<u16> = STORY_HTML.encode_utf16().collect();
+    let quoted: Vec<String> = utf16
+        .entities
+        .iter()
+        .flat_map(|e| &e.mentions)
+        .map(|m| {
+            let span = m.span.unwrap();
+            String::from_utf16(&units[span.begin as usize..span.end as usize]).unwrap()
+        })
+        .collect();
+    for expected in ["Angela</b> Merkel", "Zürich", "Tuesday", "Berlin"] {
+        assert!(
+            quoted.iter().any(|q| q == expected),
+            "{expected}: {quoted:?}"
+        );
+    }
+
+    // Without a content type the same body is plain text: tags and all.
+    let as_text = client
+        .request(STORY_HTML)
+        .segmentation()
+        .send()
+        .await
+        .unwrap();
+    assert!(as_text.plain_text.is_empty());
+    assert!(
+        as_text
+            .segmentation
+            .unwrap()
+            .tokens
+            .iter()
+            .any(|t| t.text.contains('<')),
+        "the markup is text"
+    );
+
+    // Documents of a batch say what they hold.
+    let mut page = Document {
+        id: "page".to_owned(),
+        text: STORY_HTML.to_owned(),
+        language_code: "en".to_owned(),
+        ..Default::default()
+    };
+    page.set_content_type(ContentType::Html);
+    let items: Vec<_> = client
+        .batch()
+        .documents_per_call(2)
+        .features(Features {
+            entities: true,
+            ..Default::default()
+        })
+        .run_iter([
+            page,
+            Document {
+                id: "wire".to_owned(),
+                text: "Angela Merkel spoke in Berlin.".to_owned(),
+                language_code: "en".to_owned(),
+                ..Default::default()
+            },
+        ])
+        .collect()
+        .await;
+    let page = items[0].result.as_ref().unwrap();
+    let span = page
+        .entities
+        .iter()
+        .find(|e| e.name == "Angela Merkel")
+        .and_then(|e| e.mentions[0].span);
+    assert_eq!(slice(span), "Angela</b> Merkel");
+    assert!(items[1].result.as_ref().unwrap().plain_text.is_empty());
 }
 
 #[tokio::test]
