@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 
 use copydesk_client::{Client, ClientOptions, resume};
 use copydesk_proto::v1::{
-    AnnotateResponse, Document, Entity, EntityOrigin, EntityType, Features, OffsetEncoding,
-    Sentiment, SentimentLabel,
+    AnnotateResponse, ContentType, Document, Entity, EntityOrigin, EntityType, Features, Mention,
+    OffsetEncoding, Sentence, Sentiment, SentimentLabel, Token,
 };
 use futures::StreamExt;
 
@@ -69,6 +69,15 @@ pub struct AnalyzeArgs {
     #[arg(long, value_parser = inputs::encoding_label)]
     input_encoding: Option<&'static encoding_rs::Encoding>,
 
+    /// What the input holds. html: markup, such as a CMS stores a story
+    /// body; the text a reader sees is analysed, and every offset in the
+    /// JSON output counts in the markup as sent ("plainText" holds the
+    /// text). text: plain text. auto: HTML for .html and .htm files and
+    /// for input that starts with `<!doctype html` or `<html` (after any
+    /// comments), text otherwise; per file.
+    #[arg(long, value_enum, default_value_t = ContentTypeArg::Auto)]
+    content_type: ContentTypeArg,
+
     /// Skip documents whose id is already in this JSONL file, such as the
     /// --jsonl output of an interrupted run (append to it: `>> FILE`);
     /// lines with an "error" are retried.
@@ -109,6 +118,29 @@ enum ColorArg {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ContentTypeArg {
+    Auto,
+    Text,
+    Html,
+}
+
+impl ContentTypeArg {
+    /// The content type to send for `input`, whose text is `text`.
+    fn of(self, input: &Input, text: &str) -> ContentType {
+        let html = match self {
+            ContentTypeArg::Html => true,
+            ContentTypeArg::Text => false,
+            ContentTypeArg::Auto => inputs::looks_like_html(input, text),
+        };
+        if html {
+            ContentType::Html
+        } else {
+            ContentType::PlainText
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -166,8 +198,7 @@ async fn analyze(args: AnalyzeArgs) -> Result<u8, String> {
     };
     let style = Style {
         colour,
-        // Highlighting slices the text by the response's offsets: bytes only.
-        highlight: colour && encoding == OffsetEncoding::Utf8,
+        byte_offsets: encoding == OffsetEncoding::Utf8,
         tokens: args.tokens,
     };
     let lines = args.jsonl || (args.json && inputs.len() > 1);
@@ -189,7 +220,11 @@ async fn one(
         .read(args.input_encoding)
         .map_err(|e| format!("{}: {e}", input.id()))?
         .text;
-    let mut request = client.request(text).encoding(encoding);
+    let content_type = args.content_type.of(input, &text);
+    let mut request = client
+        .request(text)
+        .content_type(content_type)
+        .encoding(encoding);
     if let Some(features) = features(&args.features) {
         request = request.features(features);
     }
@@ -230,6 +265,7 @@ async fn many(
     let failed = Arc::new(AtomicUsize::new(0));
     let language = args.language.clone().unwrap_or_default();
     let forced = args.input_encoding;
+    let content_type = args.content_type;
     // The encoding of each document sent, in order: the batch answers in
     // the same order, so each line names the encoding of its file.
     let read_in = Arc::new(Mutex::new(VecDeque::new()));
@@ -244,11 +280,12 @@ async fn many(
             .filter_map(move |input| match input.read(forced) {
                 Ok(decoded) => {
                     lock(&read_in).push_back(decoded.encoding.name());
+                    let content_type = content_type.of(&input, &decoded.text);
                     Some(Document {
                         id: input.id(),
+                        content_type: content_type as i32,
                         text: decoded.text,
                         language_code: language.clone(),
-                        content_type: 0,
                     })
                 }
                 Err(message) => {
@@ -398,10 +435,12 @@ fn features(wanted: &[FeatureArg]) -> Option<Features> {
 
 /// How the readable summary looks.
 struct Style {
-    /// ANSI colours (a terminal, and NO_COLOR unset, or --color always).
+    /// ANSI colours (a terminal, and NO_COLOR unset, or --color always),
+    /// entities highlighted inside the sentences among them.
     colour: bool,
-    /// Entities highlighted inside the sentences.
-    highlight: bool,
+    /// Offsets are UTF-8 bytes, so a plain text's sentence can be sliced
+    /// by them to highlight its entities.
+    byte_offsets: bool,
     /// Every sentence's tokens listed under it.
     tokens: bool,
 }
@@ -429,15 +468,23 @@ fn tone_colour(sentiment: Option<&Sentiment>) -> &'static str {
     }
 }
 
+/// The mentions in sentence `number`, with their entity's type.
+fn mentions_in(
+    response: &AnnotateResponse,
+    number: usize,
+) -> impl Iterator<Item = (&Mention, i32)> {
+    response
+        .entities
+        .iter()
+        .flat_map(|e| e.mentions.iter().map(move |m| (m, e.r#type)))
+        .filter(move |(m, _)| m.sentence as usize == number)
+}
+
 /// The sentence with every entity mention wrapped in its type's colour.
 /// Offsets are UTF-8 bytes of the document; a span that does not fall on
 /// the sentence's character boundaries is left plain rather than cut.
 fn highlight(response: &AnnotateResponse, number: usize, text: &str, begin: u32) -> String {
-    let mut marks: Vec<(usize, usize, i32)> = response
-        .entities
-        .iter()
-        .flat_map(|e| e.mentions.iter().map(move |m| (m, e.r#type)))
-        .filter(|(m, _)| m.sentence as usize == number)
+    let marks = mentions_in(response, number)
         .filter_map(|(m, kind)| {
             let span = m.span?;
             let from = span.begin.checked_sub(begin)? as usize;
@@ -446,6 +493,50 @@ fn highlight(response: &AnnotateResponse, number: usize, text: &str, begin: u32)
                 .then_some((from, to, kind))
         })
         .collect();
+    paint(text, marks)
+}
+
+/// As [`highlight`], for a document sent as HTML: the spans count in the
+/// markup but the sentence's text is what a reader sees, so no offset
+/// arithmetic relates them. The sentence's tokens do: each has a span in
+/// the markup and its text in the sentence, in order, so a mention that
+/// starts where a token starts and ends where one ends is placed by them,
+/// in any offset encoding. Any other mention is left plain rather than
+/// misplaced.
+fn highlight_markup(
+    response: &AnnotateResponse,
+    number: usize,
+    sentence: &Sentence,
+    tokens: &[Token],
+) -> String {
+    let text = sentence.text.as_str();
+    let mut placed = Vec::with_capacity(tokens.len());
+    let mut at = 0;
+    for token in tokens {
+        let (Some(span), Some(found)) = (
+            token.span,
+            text.get(at..).and_then(|rest| rest.find(&token.text)),
+        ) else {
+            return text.to_owned();
+        };
+        let from = at + found;
+        at = from + token.text.len();
+        placed.push((span, from, at));
+    }
+    let marks = mentions_in(response, number)
+        .filter_map(|(m, kind)| {
+            let span = m.span?;
+            let from = placed.iter().find(|(t, _, _)| t.begin == span.begin)?.1;
+            let to = placed.iter().find(|(t, _, _)| t.end == span.end)?.2;
+            (from < to).then_some((from, to, kind))
+        })
+        .collect();
+    paint(text, marks)
+}
+
+/// `text` with each `(from, to, type)` byte range wrapped in its type's
+/// colour; of overlapping ranges the first wins.
+fn paint(text: &str, mut marks: Vec<(usize, usize, i32)>) -> String {
     marks.sort_unstable();
     let mut out = String::with_capacity(text.len() + marks.len() * 12);
     let mut at = 0;
@@ -549,8 +640,16 @@ fn summary(response: &AnnotateResponse, style: &Style) -> String {
                 paragraph = Some(sentence.paragraph);
                 let _ = writeln!(out, "\n¶ {}", sentence.paragraph + 1);
             }
+            let tokens = segmentation
+                .tokens
+                .get(sentence.token_begin as usize..sentence.token_end as usize)
+                .unwrap_or_default();
+            // plain_text is set only for HTML (and empty only when the
+            // markup has no text, so no sentence either).
+            let html = !response.plain_text.is_empty();
             let text = match sentence.span {
-                Some(span) if style.highlight => {
+                _ if style.colour && html => highlight_markup(response, number, sentence, tokens),
+                Some(span) if style.colour && style.byte_offsets => {
                     highlight(response, number, &sentence.text, span.begin)
                 }
                 _ => sentence.text.clone(),
@@ -563,10 +662,6 @@ fn summary(response: &AnnotateResponse, style: &Style) -> String {
                 sentence_tone(number)
             );
             if style.tokens {
-                let tokens = segmentation
-                    .tokens
-                    .get(sentence.token_begin as usize..sentence.token_end as usize)
-                    .unwrap_or_default();
                 let texts: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
                 let _ = writeln!(out, "      {}", texts.join(" | "));
             }
@@ -674,7 +769,7 @@ mod tests {
         };
         let style = Style {
             colour: false,
-            highlight: false,
+            byte_offsets: true,
             tokens: true,
         };
         let text = summary(&response, &style);
@@ -685,7 +780,7 @@ mod tests {
 
     #[test]
     fn mentions_are_coloured_inside_their_sentence() {
-        use copydesk_proto::v1::{Entity, Mention, Span};
+        use copydesk_proto::v1::Span;
         let mention = |begin, end, sentence| Mention {
             span: Some(Span { begin, end }),
             sentence,
@@ -705,6 +800,119 @@ mod tests {
         assert_eq!(text, "Yes, \x1b[1;36mZoë\x1b[0m said.");
         // A span off the character boundaries is left plain.
         assert_eq!(highlight(&response, 1, "Yes, Zoë", 11), "Yes, Zoë");
+    }
+
+    /// What the gateway answers for `html`, a sentence of one paragraph:
+    /// tokens and mentions with spans in the markup and the text a reader
+    /// sees. Each token is given by its markup and its text.
+    fn html_response(
+        html: &str,
+        tokens: &[(&str, &str)],
+        mentions: &[(&str, EntityType)],
+        encoding: OffsetEncoding,
+    ) -> AnnotateResponse {
+        use copydesk_proto::v1::{Segmentation, Span};
+        let units = |byte: usize| match encoding {
+            OffsetEncoding::Utf16 => html[..byte].encode_utf16().count() as u32,
+            _ => byte as u32,
+        };
+        let span = |markup: &str| {
+            let begin = html.find(markup).unwrap();
+            Some(Span {
+                begin: units(begin),
+                end: units(begin + markup.len()),
+            })
+        };
+        let tokens: Vec<Token> = tokens
+            .iter()
+            .map(|(markup, text)| Token {
+                span: span(markup),
+                text: (*text).to_owned(),
+                ..Default::default()
+            })
+            .collect();
+        let text = "Yes, Zoë said \u{201c}Paris\u{201d} to Angela Merkel.";
+        AnnotateResponse {
+            segmentation: Some(Segmentation {
+                sentences: vec![Sentence {
+                    span: Some(Span {
+                        begin: tokens[0].span.unwrap_or_default().begin,
+                        end: tokens[tokens.len() - 1].span.unwrap_or_default().end,
+                    }),
+                    text: text.to_owned(),
+                    token_begin: 0,
+                    token_end: tokens.len() as u32,
+                    ..Default::default()
+                }],
+                tokens,
+                ..Default::default()
+            }),
+            entities: mentions
+                .iter()
+                .map(|(markup, kind)| Entity {
+                    r#type: *kind as i32,
+                    mentions: vec![Mention {
+                        span: span(markup),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                })
+                .collect(),
+            plain_text: text.to_owned(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn html_mentions_are_coloured_in_the_text_a_reader_sees() {
+        let html = "<p>Yes, <i>Zoë</i> said &ldquo;Paris&rdquo; to <b>Angela</b> Merkel.</p>";
+        let tokens = [
+            ("Yes", "Yes"),
+            (",", ","),
+            ("Zoë", "Zoë"),
+            ("said", "said"),
+            ("&ldquo;", "\u{201c}"),
+            ("Paris", "Paris"),
+            ("&rdquo;", "\u{201d}"),
+            ("to", "to"),
+            ("Angela", "Angela"),
+            ("Merkel", "Merkel"),
+            (".", "."),
+        ];
+        let mentions = [
+            ("Zoë", EntityType::Person),
+            ("Paris", EntityType::Location),
+            ("Angela</b> Merkel", EntityType::Person),
+            // Not on a token's edges: left plain, never misplaced.
+            ("erke", EntityType::Misc),
+        ];
+        let expected = "Yes, \x1b[1;36mZoë\x1b[0m said \u{201c}\x1b[1;32mParis\x1b[0m\u{201d} \
+                        to \x1b[1;36mAngela Merkel\x1b[0m.";
+        // UTF-16 offsets too: only the markup's spans are compared.
+        for encoding in [OffsetEncoding::Utf8, OffsetEncoding::Utf16] {
+            let response = html_response(html, &tokens, &mentions, encoding);
+            let style = Style {
+                colour: true,
+                byte_offsets: encoding == OffsetEncoding::Utf8,
+                tokens: false,
+            };
+            let text = summary(&response, &style);
+            assert!(
+                text.contains(&format!("   1. {expected}\n")),
+                "{encoding:?}: {text}"
+            );
+        }
+        // Tokens that are not in the sentence's text: nothing is coloured.
+        let mut response = html_response(html, &tokens, &mentions, OffsetEncoding::Utf8);
+        if let Some(segmentation) = response.segmentation.as_mut() {
+            segmentation.tokens[5].text = "London".to_owned();
+        }
+        let segmentation = response.segmentation.as_ref().unwrap();
+        let sentence = &segmentation.sentences[0];
+        assert_eq!(
+            highlight_markup(&response, 0, sentence, &segmentation.tokens),
+            sentence.text
+        );
     }
 
     #[test]
@@ -751,7 +959,7 @@ mod tests {
         };
         let style = Style {
             colour: false,
-            highlight: false,
+            byte_offsets: true,
             tokens: false,
         };
         let text = summary(&response, &style);

@@ -9,6 +9,10 @@
 //! never decoded with replacement characters: bytes that are not valid in
 //! the encoding are an error naming it. Offsets in the answer index the
 //! decoded text (as sent to the gateway), not the file's bytes.
+//!
+//! Whether a document is HTML (a story body as a CMS stores it) is said by
+//! `--content-type`, or guessed from its name and how it starts
+//! ([`looks_like_html`]).
 
 use std::path::{Path, PathBuf};
 
@@ -50,6 +54,50 @@ impl Input {
         .map_err(|e| format!("cannot read: {e}"))?;
         decode(&bytes, encoding)
     }
+
+    /// Whether the name says HTML: ".html" or ".htm", in any case.
+    fn is_named_html(&self) -> bool {
+        match self {
+            Input::Stdin => false,
+            Input::File(path) => path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm")),
+        }
+    }
+}
+
+/// Whether a document whose content type was not given is HTML: a file
+/// named .html or .htm, or any input (standard input has no name) whose
+/// first non-whitespace characters are `<!doctype html` or an `<html` tag,
+/// after any comments (a page saved by a browser can start with
+/// `<!-- saved from url=... -->`). A fragment such as `<p>...</p>` is not
+/// guessed, since plain text may start with a tag-like word;
+/// `--content-type html` says so.
+pub fn looks_like_html(input: &Input, text: &str) -> bool {
+    if input.is_named_html() {
+        return true;
+    }
+    let mut start = text.trim_start();
+    while let Some(comment) = start.strip_prefix("<!--") {
+        match comment.find("-->") {
+            Some(end) => start = comment[end + 3..].trim_start(),
+            None => return false,
+        }
+    }
+    let after = |prefix: &str| {
+        start
+            .get(..prefix.len())
+            .filter(|head| head.eq_ignore_ascii_case(prefix))
+            .map(|_| &start[prefix.len()..])
+    };
+    // The name must end there: "<htmlfoo" or "<!doctype htmlish" is not it.
+    let ends_name = |rest: &str| {
+        rest.chars()
+            .next()
+            .is_none_or(|c| c.is_ascii_whitespace() || c == '>' || c == '/')
+    };
+    after("<!doctype html").is_some_and(ends_name) || after("<html").is_some_and(ends_name)
 }
 
 /// The encoding named by a WHATWG label ("windows-1252", "latin1",
@@ -243,6 +291,37 @@ mod tests {
             (utf16.text.as_str(), utf16.encoding.name()),
             ("Pa", "UTF-16LE")
         );
+    }
+
+    #[test]
+    fn html_is_known_by_its_name_or_its_first_tag() {
+        let file = |name: &str| Input::File(PathBuf::from(name));
+        let story = "Angela Merkel spoke in Berlin.";
+        assert!(looks_like_html(&file("web/page.html"), story));
+        assert!(looks_like_html(&file("PAGE.HTM"), ""));
+        assert!(!looks_like_html(&file("page.html.txt"), story));
+        assert!(!looks_like_html(&file("html"), story));
+        for text in [
+            "<!DOCTYPE html>\n<p>Hi</p>",
+            "<!doctype HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\">",
+            " \n\t<html lang=\"en\"><body>Hi</body></html>",
+            "<HTML>",
+            "<html",
+            "<!-- saved from url=(0014)about:internet -->\n<!-- two --><!DOCTYPE html>",
+        ] {
+            assert!(looks_like_html(&Input::Stdin, text), "{text:?}");
+            assert!(looks_like_html(&file("story.txt"), text), "{text:?}");
+        }
+        for text in [
+            "",
+            "<p>A fragment is not guessed.</p>",
+            "<htmlish> is a word here",
+            "<!doctype htmlx>",
+            "Text, then <html>",
+            "<!-- a comment that never ends <html>",
+        ] {
+            assert!(!looks_like_html(&Input::Stdin, text), "{text:?}");
+        }
     }
 
     #[test]
