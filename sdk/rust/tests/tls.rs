@@ -61,10 +61,10 @@ async fn tls_and_a_bearer_token() {
         copydesk_e2e::start_segmenter(copydesk_segmenter_server::SegmenterConfig::default()).await;
     let mut config = copydesk_e2e::gateway_config().await;
     config.segmenter_addr = segmenter.url();
-    config.server.auth_token = Some(TOKEN.to_owned());
     config.server = ServerConfig {
         tls_cert: Some(write("cert.pem", &cert)),
         tls_key: Some(write("key.pem", &key)),
+        auth_token: Some(TOKEN.to_owned()),
         ..ServerConfig::default()
     };
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
