@@ -27,4 +27,8 @@ pub enum Error {
     /// The model failed.
     #[error(transparent)]
     Model(#[from] copydesk_ner::Error),
+    /// The caller went away before the answer was ready; the rest of the
+    /// work was skipped.
+    #[error("recognition abandoned: the caller went away")]
+    Abandoned,
 }

@@ -1,9 +1,11 @@
-//! The pipeline: names from the model (one `predict` call per document),
+//! The pipeline: names from the model (one `predict` call per part of a
+//! document, a whole article in one),
 //! values from the rules between them, mentions grouped into entities,
 //! entities ranked by salience.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use copydesk_ner::{ModelDescription, NameLabel, NameSpan, NerModel};
 use copydesk_segmenter::{ByteSpan, Language, Segmentation};
@@ -55,6 +57,20 @@ impl Recognizer {
         text: &str,
         segmentation: &Segmentation<'_>,
     ) -> Result<Vec<Entity>, Error> {
+        self.recognize_unless(text, segmentation, &AtomicBool::new(false))
+    }
+
+    /// [`Recognizer::recognize`], stopped with [`Error::Abandoned`] soon
+    /// after `abandoned` is set (the caller went away): a long document's
+    /// inference is run in parts of about [`INFERENCE_PART_TOKENS`] tokens,
+    /// with the flag checked between them, so that nobody's CPU goes to an
+    /// answer nobody will read.
+    pub fn recognize_unless(
+        &self,
+        text: &str,
+        segmentation: &Segmentation<'_>,
+        abandoned: &AtomicBool,
+    ) -> Result<Vec<Entity>, Error> {
         check_language(&segmentation.language)?;
         check_segmentation(text, segmentation)?;
         // Headlines are read recased (see `headlines`).
@@ -102,7 +118,14 @@ impl Recognizer {
                 tokens = batch.iter().map(Vec::len).sum::<usize>() as i64,
             )
             .entered();
-            self.model.predict(&batch)?
+            let mut predicted = Vec::with_capacity(batch.len());
+            for part in inference_parts(&batch) {
+                if abandoned.load(Ordering::Relaxed) {
+                    return Err(Error::Abandoned);
+                }
+                predicted.extend(self.model.predict(&batch[part])?);
+            }
+            predicted
         };
         if predicted.len() != batch.len() {
             return Err(Error::ModelSentences {
@@ -120,6 +143,34 @@ impl Recognizer {
         }
         Ok(entities)
     }
+}
+
+/// Tokens of inference between two looks at the cancellation flag: a news
+/// article (under a thousand tokens) is one part, as one batch is fastest;
+/// a 100 KB document is about ten, each a few hundred milliseconds on one
+/// core. Sentences are scored independently, so the parts change no
+/// result (`tests/exactness.rs`).
+pub const INFERENCE_PART_TOKENS: usize = 2048;
+
+/// `batch` cut into consecutive ranges of whole sentences of about
+/// [`INFERENCE_PART_TOKENS`] tokens each (a longer sentence is a part of
+/// its own).
+fn inference_parts(batch: &[Vec<&str>]) -> Vec<std::ops::Range<usize>> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut tokens = 0;
+    for (i, sentence) in batch.iter().enumerate() {
+        if tokens > 0 && tokens + sentence.len() > INFERENCE_PART_TOKENS {
+            parts.push(start..i);
+            start = i;
+            tokens = 0;
+        }
+        tokens += sentence.len();
+    }
+    if start < batch.len() {
+        parts.push(start..batch.len());
+    }
+    parts
 }
 
 /// Refuses documents in a language the model does not know. A language
@@ -335,4 +386,27 @@ fn value_key(found: &ValueMatch, text: &str) -> String {
         key.push_str(&text.to_lowercase());
     }
     key
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_hold_whole_sentences_of_about_the_part_size() {
+        let sentence = |n: usize| vec!["w"; n];
+        let batch = vec![
+            sentence(1000),
+            sentence(1000),
+            sentence(100),
+            sentence(5000),
+            sentence(10),
+            sentence(0),
+        ];
+        assert_eq!(inference_parts(&batch), [0..2, 2..3, 3..4, 4..6]);
+        assert_eq!(inference_parts(&[]), Vec::<std::ops::Range<usize>>::new());
+        let article = vec![sentence(30); 25];
+        let parts = inference_parts(&article);
+        assert_eq!((parts.len(), parts.first()), (1, Some(&(0..25))));
+    }
 }

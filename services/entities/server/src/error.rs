@@ -52,6 +52,8 @@ impl From<Error> for Status {
                 | Engine::ModelSentences { .. }
                 | Engine::Model(_)
                 | Engine::FineTypes { .. } => Status::internal(message),
+                // Nobody is waiting for this status: the call was dropped.
+                Engine::Abandoned => Status::cancelled(message),
             },
             // A load that failed will not succeed by retrying this call,
             // but the service as a whole is down, as UNAVAILABLE says.

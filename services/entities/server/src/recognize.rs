@@ -2,6 +2,7 @@
 //! bytes), recognised, converted to the request's encoding.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use copydesk_entities::recognizer::{check_language, check_segmentation};
@@ -45,11 +46,13 @@ fn micros(since: Instant) -> u64 {
 
 /// Recognises a checked request: CPU-bound, call it where blocking is
 /// fine. Every check of the input comes before the model is asked for, so
-/// a bad request gets its own error even while the model loads.
+/// a bad request gets its own error even while the model loads. Stops
+/// early once `abandoned` is set.
 pub fn recognize_checked(
     slot: &ModelSlot,
     segmenter: &Segmenter,
     request: Checked,
+    abandoned: &AtomicBool,
 ) -> Result<RecognizeResponse, Error> {
     let Checked {
         document_id,
@@ -101,7 +104,7 @@ pub fn recognize_checked(
     )
     .entered();
     let timer = StageTimer::start(crate::SERVER_NAME, "recognition");
-    let entities = recognizer.recognize(&text, &segmentation)?;
+    let entities = recognizer.recognize_unless(&text, &segmentation, abandoned)?;
     drop(timer);
     stage.record("entities", entities.len() as i64);
     drop(stage);
@@ -143,10 +146,25 @@ pub async fn recognize(
     let segmenter = Arc::clone(segmenter);
     // The worker thread works in the request's span: stage spans are its children.
     let span = tracing::Span::current();
+    // Dropped with this future when the caller goes away (cancels, or its
+    // deadline passes): the worker thread then stops between parts of the
+    // inference instead of finishing an answer nobody will read.
+    let abandoned = AbandonOnDrop::default();
+    let flag = Arc::clone(&abandoned.0);
     tokio::task::spawn_blocking(move || {
-        span.in_scope(|| recognize_checked(&slot, &segmenter, checked))
+        span.in_scope(|| recognize_checked(&slot, &segmenter, checked, &flag))
     })
     .await?
+}
+
+/// Sets its flag when dropped.
+#[derive(Default)]
+struct AbandonOnDrop(Arc<AtomicBool>);
+
+impl Drop for AbandonOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 #[cfg(test)]
@@ -170,7 +188,12 @@ mod tests {
 
     fn run(request: RecognizeRequest) -> Result<RecognizeResponse, Error> {
         let checked = check(request, 1 << 20)?;
-        recognize_checked(&ModelSlot::new(), &Segmenter::new(), checked)
+        recognize_checked(
+            &ModelSlot::new(),
+            &Segmenter::new(),
+            checked,
+            &AtomicBool::new(false),
+        )
     }
 
     #[test]
