@@ -62,6 +62,11 @@ pub struct BenchArgs {
     #[arg(long)]
     pub deadline_ms: Option<u64>,
 
+    /// Gateway calls ask for knowledge-base links as well (the knowledge
+    /// server is started with the others either way).
+    #[arg(long)]
+    pub links: bool,
+
     /// After the last run, wait this many seconds and report each server's
     /// memory again: what it gives back once the load is over.
     #[arg(long)]
@@ -170,6 +175,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<Vec<Report>> {
     }
     let options = load::CallOptions {
         deadline: args.deadline_ms.map(Duration::from_millis),
+        links: args.links,
     };
     let models_dir = args
         .models_dir
@@ -187,7 +193,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<Vec<Report>> {
     let addresses = if args.uses_servers() && !args.given_servers() {
         let binary = suite::copydesk_binary(args.copydesk_bin.as_deref())?;
         eprintln!(
-            "starting segmenter, entities, sentiment and gateway: {} serve ...",
+            "starting segmenter, entities, sentiment, knowledge and gateway: {} serve ...",
             binary.display()
         );
         let suite = suite::spawn(&binary, &models_dir).await?;
@@ -201,7 +207,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<Vec<Report>> {
     let articles = Arc::new(articles);
     let mut reports = Vec::new();
     for &target in &args.target {
-        let prepared = load::prepare_target(target, &addresses, &articles, &models_dir)
+        let prepared = load::prepare_target(target, &addresses, &articles, &models_dir, options)
             .await
             .with_context(|| format!("preparing the {} runs", target.name()))?;
         let processes: &[(String, u32)] = if target == Target::InProcess {
@@ -221,7 +227,10 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<Vec<Report>> {
                 &articles,
                 concurrency,
                 warmup,
-                load::CallOptions::default(),
+                load::CallOptions {
+                    deadline: None,
+                    ..options
+                },
                 &[],
             )
             .await?;

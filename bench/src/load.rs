@@ -265,17 +265,16 @@ fn required<'a>(address: &'a Option<String>, what: &str) -> anyhow::Result<&'a s
         .ok_or_else(|| anyhow!("the {what} address is needed for this target"))
 }
 
-/// Every feature but knowledge-base links.
-pub fn all_features() -> Features {
+/// Every feature; knowledge-base links only when `links` (off by default,
+/// so that runs compare with the figures measured before there were links).
+pub fn all_features(links: bool) -> Features {
     Features {
         segmentation: true,
         entities: true,
         document_sentiment: true,
         sentence_sentiment: true,
         entity_sentiment: true,
-        // The load generator starts four servers, not the knowledge server:
-        // links are measured separately (README, Knowledge).
-        links: false,
+        links,
     }
 }
 
@@ -286,6 +285,7 @@ async fn prepare(
     target: Target,
     addresses: &Addresses,
     articles: &[Article],
+    options: CallOptions,
 ) -> anyhow::Result<Call> {
     let utf8 = OffsetEncoding::Utf8 as i32;
     match target {
@@ -298,7 +298,7 @@ async fn prepare(
                 .iter()
                 .map(|a| AnnotateRequest {
                     document: Some(document(a)),
-                    features: Some(all_features()),
+                    features: Some(all_features(options.links)),
                     encoding: utf8,
                 })
                 .collect();
@@ -315,7 +315,7 @@ async fn prepare(
                 .map(|a| {
                     serde_json::to_vec(&AnnotateRequest {
                         document: Some(document(a)),
-                        features: Some(all_features()),
+                        features: Some(all_features(options.links)),
                         encoding: utf8,
                     })
                 })
@@ -535,6 +535,8 @@ pub struct CallOptions {
     /// The client's deadline on every call (gRPC `grpc-timeout`, the HTTP
     /// client's timeout).
     pub deadline: Option<Duration>,
+    /// Whether gateway calls ask for knowledge-base links too.
+    pub links: bool,
 }
 
 enum Ready {
@@ -557,6 +559,7 @@ pub async fn prepare_target(
     addresses: &Addresses,
     articles: &[Article],
     models_dir: &std::path::Path,
+    options: CallOptions,
 ) -> anyhow::Result<Prepared> {
     if target == Target::InProcess {
         let dir = models_dir.to_owned();
@@ -564,7 +567,7 @@ pub async fn prepare_target(
         return Ok(Prepared(Ready::Engines(Arc::new(engines))));
     }
     Ok(Prepared(Ready::Calls(
-        prepare(target, addresses, articles).await?,
+        prepare(target, addresses, articles, options).await?,
     )))
 }
 

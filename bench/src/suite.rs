@@ -1,4 +1,4 @@
-//! The four servers the load goes to: started here as four `copydesk
+//! The five servers the load goes to: started here as five `copydesk
 //! serve` processes on free loopback ports (the reproducible default), or
 //! already running elsewhere (addresses and, for CPU time, pids given).
 
@@ -14,7 +14,7 @@ use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
 /// The servers, in the order tables list them.
-pub const SERVERS: [&str; 4] = ["gateway", "segmenter", "entities", "sentiment"];
+pub const SERVERS: [&str; 5] = ["gateway", "segmenter", "entities", "sentiment", "knowledge"];
 
 /// Where each server is, and its process id when known.
 #[derive(Clone, Debug, Default)]
@@ -27,7 +27,7 @@ pub struct Addresses {
     pub pids: Vec<(String, u32)>,
 }
 
-/// Four `copydesk serve` processes, killed on drop.
+/// Five `copydesk serve` processes, killed on drop.
 #[derive(Debug)]
 pub struct Spawned {
     children: Vec<(String, Child)>,
@@ -80,8 +80,9 @@ pub fn default_models_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../models"))
 }
 
-/// Starts segmenter, entities, sentiment and gateway as four processes of
-/// `binary` on free 127.0.0.1 ports and waits until each is SERVING.
+/// Starts segmenter, entities, sentiment, knowledge and gateway as five
+/// processes of `binary` on free 127.0.0.1 ports and waits until each is
+/// SERVING.
 pub async fn spawn(binary: &Path, models_dir: &Path) -> anyhow::Result<Spawned> {
     let mut spawned = Spawned {
         children: Vec::new(),
@@ -90,14 +91,20 @@ pub async fn spawn(binary: &Path, models_dir: &Path) -> anyhow::Result<Spawned> 
     let segmenter = free_address()?;
     let entities = free_address()?;
     let sentiment = free_address()?;
+    let knowledge = free_address()?;
     let gateway = free_address()?;
     let url = |a: SocketAddr| format!("http://{a}");
     let models = models_dir.display().to_string();
-    let plan: [(&str, SocketAddr, Vec<String>); 4] = [
+    let plan: [(&str, SocketAddr, Vec<String>); 5] = [
         ("segmenter", segmenter, vec![]),
-        ("entities", entities, vec!["--models-dir".into(), models]),
+        (
+            "entities",
+            entities,
+            vec!["--models-dir".into(), models.clone()],
+        ),
         // Sentiment's lexicon and calibration are built into the binary.
         ("sentiment", sentiment, vec![]),
+        ("knowledge", knowledge, vec!["--models-dir".into(), models]),
         (
             "gateway",
             gateway,
@@ -108,6 +115,8 @@ pub async fn spawn(binary: &Path, models_dir: &Path) -> anyhow::Result<Spawned> 
                 url(entities),
                 "--sentiment".into(),
                 url(sentiment),
+                "--knowledge-addr".into(),
+                url(knowledge),
             ],
         ),
     ];
@@ -134,6 +143,7 @@ pub async fn spawn(binary: &Path, models_dir: &Path) -> anyhow::Result<Spawned> 
         ("segmenter", segmenter, service_names::SEGMENTER),
         ("entities", entities, service_names::ENTITY_RECOGNIZER),
         ("sentiment", sentiment, service_names::SENTIMENT_ANALYZER),
+        ("knowledge", knowledge, service_names::ENTITY_LINKER),
         ("gateway", gateway, service_names::ANNOTATOR),
     ] {
         wait_until_serving(&url(address), service, Duration::from_secs(60), || {
