@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
+use copydesk_proto::client_deadline::deadline_status;
 use copydesk_proto::v1::annotator_client::AnnotatorClient;
 use copydesk_proto::v1::entity_recognizer_client::EntityRecognizerClient;
 use copydesk_proto::v1::segmenter_client::SegmenterClient;
@@ -168,12 +169,21 @@ fn with_deadline<T>(message: T, deadline: Option<Duration>) -> tonic::Request<T>
 
 impl Call {
     async fn call(&mut self, index: usize, deadline: Option<Duration>) -> Result<(), Failure> {
+        let started = Instant::now();
+        let failure = |status: tonic::Status| {
+            Failure::status(match deadline {
+                Some(deadline) => {
+                    deadline_status(status, started.elapsed(), deadline, "the server")
+                }
+                None => status,
+            })
+        };
         match self {
             Call::Gateway(client, requests) => {
                 let response = client
                     .annotate(with_deadline(requests[index].clone(), deadline))
                     .await
-                    .map_err(Failure::status)?
+                    .map_err(failure)?
                     .into_inner();
                 match response.errors.first() {
                     None => Ok(()),
@@ -225,17 +235,17 @@ impl Call {
                 .segment(with_deadline(requests[index].clone(), deadline))
                 .await
                 .map(drop)
-                .map_err(Failure::status),
+                .map_err(failure),
             Call::Entities(client, requests) => client
                 .recognize(with_deadline(requests[index].clone(), deadline))
                 .await
                 .map(drop)
-                .map_err(Failure::status),
+                .map_err(failure),
             Call::Sentiment(client, requests) => client
                 .analyze(with_deadline(requests[index].clone(), deadline))
                 .await
                 .map(drop)
-                .map_err(Failure::status),
+                .map_err(failure),
         }
     }
 }

@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use copydesk_proto::client_deadline::deadline_status;
 use http::Uri;
 use tokio::sync::Semaphore;
 use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
@@ -272,15 +273,13 @@ impl Downstream {
         match tokio::time::timeout(timeout, call(request)).await {
             // tonic's channel enforces the same timeout and may fire first,
             // as CANCELLED: it is the deadline all the same.
-            Ok(Err(status))
-                if status.code() == tonic::Code::Cancelled && started.elapsed() >= timeout =>
-            {
-                Err(Status::deadline_exceeded(format!(
-                    "the {} service did not answer within {timeout:?}",
-                    self.name
-                )))
-            }
-            Ok(result) => result.map(Response::into_inner),
+            Ok(Err(status)) => Err(deadline_status(
+                status,
+                started.elapsed(),
+                timeout,
+                &format!("the {} service", self.name),
+            )),
+            Ok(Ok(response)) => Ok(response.into_inner()),
             Err(_) => Err(Status::deadline_exceeded(format!(
                 "the {} service did not answer within {timeout:?}",
                 self.name

@@ -31,6 +31,7 @@ pub mod resume;
 use std::time::Duration;
 
 pub use batch::{Batch, BatchItem};
+use copydesk_proto::client_deadline::deadline_status;
 pub use copydesk_proto::v1 as proto;
 use copydesk_proto::v1::annotator_client::AnnotatorClient;
 use copydesk_proto::v1::{AnnotateRequest, AnnotateResponse, BatchAnnotateRequest};
@@ -322,7 +323,16 @@ impl Client {
             if let Some(timeout) = self.options.timeout {
                 outgoing.set_timeout(timeout);
             }
-            match call(self.inner.clone(), outgoing).await {
+            let started = std::time::Instant::now();
+            let result = call(self.inner.clone(), outgoing).await.map_err(|status| {
+                match self.options.timeout {
+                    Some(timeout) => {
+                        deadline_status(status, started.elapsed(), timeout, "the gateway")
+                    }
+                    None => status,
+                }
+            });
+            match result {
                 Ok(response) => return Ok(response),
                 Err(status)
                     if status.code() == Code::Unavailable && attempt < self.options.retries =>

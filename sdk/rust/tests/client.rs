@@ -283,3 +283,22 @@ async fn the_token_is_sent_as_a_bearer_header() {
         .unwrap_err();
     assert!(matches!(error, copydesk_client::Error::Token));
 }
+
+#[tokio::test]
+async fn a_gateway_that_never_answers_ends_in_deadline_exceeded() {
+    // Accepts connections and reads nothing: the client's own deadline is
+    // what ends the call, and tonic reports that as CANCELLED.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let held = tokio::spawn(async move {
+        let mut sockets = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            sockets.push(socket);
+        }
+    });
+    let options = ClientOptions::new(address).with_timeout(Some(Duration::from_millis(300)));
+    let client = Client::connect_with(options).await.unwrap();
+    let error = client.request("Paris.").send().await.unwrap_err();
+    assert_eq!(error.code(), Some(Code::DeadlineExceeded), "{error}");
+    held.abort();
+}
