@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
-use copydesk_proto::client_deadline::deadline_status;
+use copydesk_proto::client_status::deadline_status;
 use copydesk_proto::v1::annotator_client::AnnotatorClient;
 use copydesk_proto::v1::entity_recognizer_client::EntityRecognizerClient;
 use copydesk_proto::v1::segmenter_client::SegmenterClient;

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use copydesk_proto::client_deadline::deadline_status;
+use copydesk_proto::client_status::deadline_status;
 use http::Uri;
 use tokio::sync::Semaphore;
 use tonic::transport::{Channel, ClientTlsConfig, Endpoint};

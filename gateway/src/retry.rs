@@ -12,7 +12,6 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, Instant};
 
-use tonic::{Code, Status};
 use tower::retry::budget::{Budget, TpsBudget};
 
 use crate::deadline::MARGIN;
@@ -76,27 +75,12 @@ impl RetryPolicy {
     }
 }
 
-/// Whether a failed call may be sent again: UNAVAILABLE, which says that
-/// the service did not act on it, or a connection that broke under the
-/// call (a replica killed mid-request comes back as UNKNOWN "transport
-/// error"). Sending that one again is safe because every Copydesk service
-/// only computes an answer and changes nothing. INVALID_ARGUMENT would fail
-/// again, DEADLINE_EXCEEDED has used the caller's time, RESOURCE_EXHAUSTED
-/// asks for less load, not more, and an UNKNOWN the service itself sent
-/// says nothing about the connection.
-pub fn is_retryable(status: &Status) -> bool {
-    match status.code() {
-        Code::Unavailable => true,
-        Code::Unknown => connection_broke(status),
-        _ => false,
-    }
-}
-
-/// Whether the status was made on this side from a transport failure,
-/// rather than received from the service.
-fn connection_broke(status: &Status) -> bool {
-    std::error::Error::source(status).is_some_and(|source| source.is::<tonic::transport::Error>())
-}
+// Which failures are sent again is the same for every Copydesk client:
+// UNAVAILABLE, and connections that closed before or broke under the call
+// (a replica killed mid-request, a service closing connections at their
+// maximum age). DEADLINE_EXCEEDED has used the caller's time and
+// RESOURCE_EXHAUSTED asks for less load, not more.
+pub use copydesk_proto::client_status::is_retryable;
 
 /// Whether a retry after `backoff` can still finish before `deadline`:
 /// without that the caller gets the real failure now rather than a
@@ -147,23 +131,6 @@ fn random() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_unavailable_and_broken_connections_are_retried() {
-        assert!(is_retryable(&Status::unavailable("down")));
-        // An UNKNOWN the service sent carries no transport error: not retried.
-        // (A broken connection is shown by tests/tests/resilience.rs.)
-        assert!(!is_retryable(&Status::unknown("the service's own failure")));
-        for code in [
-            Code::InvalidArgument,
-            Code::DeadlineExceeded,
-            Code::ResourceExhausted,
-            Code::Internal,
-            Code::Unauthenticated,
-        ] {
-            assert!(!is_retryable(&Status::new(code, "")), "{code:?}");
-        }
-    }
 
     #[test]
     fn backoff_grows_up_to_its_ceiling_and_is_jittered() {

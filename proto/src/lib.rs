@@ -2,7 +2,7 @@
 //! prost, with the proto3 JSON mapping (serde, through pbjson) and the
 //! descriptor set for gRPC reflection.
 
-pub mod client_deadline;
+pub mod client_status;
 pub mod encoding;
 
 /// Messages and services of package `copydesk.v1`.

@@ -12,7 +12,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! - [`ClientOptions`]: timeout, retries of UNAVAILABLE, TLS, a bearer token.
+//! - [`ClientOptions`]: timeout, retries of UNAVAILABLE and closed connections, TLS, a bearer token.
 //! - [`Client::request`]: a builder for features, offset encoding, id,
 //!   language and content type (plain text, or HTML with spans in the
 //!   markup: [`RequestBuilder::content_type`]).
@@ -31,7 +31,7 @@ pub mod resume;
 use std::time::Duration;
 
 pub use batch::{Batch, BatchItem};
-use copydesk_proto::client_deadline::deadline_status;
+use copydesk_proto::client_status::{deadline_status, is_retryable};
 pub use copydesk_proto::v1 as proto;
 use copydesk_proto::v1::annotator_client::AnnotatorClient;
 use copydesk_proto::v1::{AnnotateRequest, AnnotateResponse, BatchAnnotateRequest};
@@ -107,8 +107,10 @@ pub struct ClientOptions {
     pub timeout: Option<Duration>,
     /// How long to wait for the connection.
     pub connect_timeout: Duration,
-    /// Extra attempts when the gateway (or the connection) is UNAVAILABLE;
-    /// other codes are never retried because they would fail again.
+    /// Extra attempts when the gateway is UNAVAILABLE or the connection
+    /// closed before or broke under the call (a gateway closing connections
+    /// at their maximum age); other codes are never retried because they
+    /// would fail again.
     pub retries: u32,
     /// First wait before a retry; doubled each time.
     pub retry_backoff: Duration,
@@ -271,7 +273,7 @@ impl Client {
         RequestBuilder::new(self, text.into())
     }
 
-    /// Sends a prepared request, retrying UNAVAILABLE.
+    /// Sends a prepared request, retrying UNAVAILABLE and closed connections.
     pub async fn annotate_request(
         &self,
         request: AnnotateRequest,
@@ -334,9 +336,7 @@ impl Client {
             });
             match result {
                 Ok(response) => return Ok(response),
-                Err(status)
-                    if status.code() == Code::Unavailable && attempt < self.options.retries =>
-                {
+                Err(status) if is_retryable(&status) && attempt < self.options.retries => {
                     tokio::time::sleep(backoff(&self.options, attempt)).await;
                     attempt += 1;
                 }

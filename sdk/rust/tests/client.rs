@@ -6,6 +6,9 @@ use std::time::Duration;
 
 use copydesk_client::proto::{ContentType, Document, EntityType, Features, OffsetEncoding, Span};
 use copydesk_client::{Client, ClientOptions, resume};
+use copydesk_gateway::GatewayConfig;
+use copydesk_runtime::ServerConfig;
+use copydesk_segmenter_server::SegmenterConfig;
 use futures::StreamExt;
 use tonic::Code;
 
@@ -301,4 +304,62 @@ async fn a_gateway_that_never_answers_ends_in_deadline_exceeded() {
     let error = client.request("Paris.").send().await.unwrap_err();
     assert_eq!(error.code(), Some(Code::DeadlineExceeded), "{error}");
     held.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_that_age_out_lose_no_call() {
+    // Gateway and segmenter close every connection after a second, as they
+    // do after --max-connection-age-secs: a call caught on a closing
+    // connection (client to gateway, gateway to segmenter) is sent again on
+    // a new one, never lost.
+    let aging = |mut server: ServerConfig| {
+        server.max_connection_age_secs = 1;
+        server
+    };
+    let segmenter = copydesk_e2e::start_segmenter(SegmenterConfig {
+        server: aging(ServerConfig::default()),
+        ..Default::default()
+    })
+    .await;
+    let mut config = GatewayConfig::default();
+    config.server = aging(config.server);
+    let gateway = copydesk_e2e::start_gateway(config, &segmenter.url()).await;
+    let client = Client::connect(gateway.url()).await.unwrap();
+    let until = tokio::time::Instant::now() + Duration::from_secs(4);
+    let text = "Paris is in France. It rains.".repeat(50);
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let client = client.clone();
+            let text = text.clone();
+            tokio::spawn(async move {
+                let (mut calls, mut failures) = (0, Vec::new());
+                while tokio::time::Instant::now() < until {
+                    calls += 1;
+                    match client.request(text.as_str()).segmentation().send().await {
+                        Ok(response) => failures.extend(
+                            response
+                                .errors
+                                .iter()
+                                .map(|e| format!("{}: {}", e.feature, e.message)),
+                        ),
+                        Err(error) => failures.push(error.to_string()),
+                    }
+                }
+                (calls, failures)
+            })
+        })
+        .collect();
+    let (mut calls, mut failures) = (0, Vec::new());
+    for worker in workers {
+        let (c, f) = worker.await.unwrap();
+        calls += c;
+        failures.extend(f);
+    }
+    // Four seconds of calls cross several connection ends on both legs.
+    assert!(calls > 100, "only {calls} calls");
+    assert!(
+        failures.is_empty(),
+        "{} of {calls} calls failed: {failures:?}",
+        failures.len()
+    );
 }
