@@ -97,6 +97,27 @@ impl<'a> RequestBuilder<'a> {
     pub fn entity_sentiment(self) -> Self {
         self.feature(|f| f.entity_sentiment = true)
     }
+    /// Entities with their knowledge-base links (the entities come with
+    /// them): each
+    /// `EntityLink` names its base (`source`: "default" or a newsroom
+    /// base), the `id` there, the canonical `name`, a `url`, a `score` in
+    /// [0, 1], the `kind` ("country", "city", "nationality"...) and
+    /// `metadata` (coordinates, country code, population where known);
+    /// `topics` in the response groups the links by what they point at.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: copydesk_client::Client) -> Result<(), copydesk_client::Error> {
+    /// let response = client.request("Ukrainian officials met in Kyiv.").links().send().await?;
+    /// for entity in &response.entities {
+    ///     if let Some(link) = entity.links.first() {
+    ///         println!("{} -> {} ({}, {})", entity.name, link.name, link.kind, link.url);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn links(self) -> Self {
+        self.feature(|f| f.links = true)
+    }
 
     /// The unit of every offset in the response: `Utf8` bytes (default),
     /// `Utf16` units (JavaScript, Java) or `Utf32` code points (Python).

@@ -363,3 +363,50 @@ async fn connections_that_age_out_lose_no_call() {
         failures.len()
     );
 }
+
+#[tokio::test]
+async fn links_come_as_typed_fields() {
+    let suite = copydesk_e2e::start_suite().await;
+    let client = Client::connect(suite.gateway.url()).await.unwrap();
+    let response = client
+        .request("Ukrainian officials met their counterparts in Kyiv on Monday.")
+        .links()
+        .send()
+        .await
+        .unwrap();
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    let entity = |name: &str| {
+        response
+            .entities
+            .iter()
+            .find(|e| e.name == name)
+            .unwrap_or_else(|| panic!("no {name} in {:?}", response.entities))
+    };
+    let ukrainian = &entity("Ukrainian").links[0];
+    assert_eq!(
+        (
+            ukrainian.source.as_str(),
+            ukrainian.name.as_str(),
+            ukrainian.kind.as_str()
+        ),
+        ("default", "Ukraine", "nationality")
+    );
+    let kyiv = entity("Kyiv")
+        .links
+        .first()
+        .unwrap_or_else(|| panic!("{:#?}", response.entities));
+    assert_eq!(kyiv.kind, "city");
+    assert_eq!(kyiv.url, "https://www.geonames.org/703448");
+    assert!(kyiv.score > 0.0 && kyiv.score <= 1.0);
+    assert_eq!(
+        kyiv.metadata.get("country_code").map(String::as_str),
+        Some("UA")
+    );
+    assert!(
+        kyiv.metadata.contains_key("latitude"),
+        "{:?}",
+        kyiv.metadata
+    );
+    // Links alone: no sentiment or segmentation computed.
+    assert!(response.document_sentiment.is_none() && response.segmentation.is_none());
+}
