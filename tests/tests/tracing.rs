@@ -113,11 +113,12 @@ async fn start_collector() -> (String, watch::Receiver<Vec<Received>>) {
     (format!("http://{address}"), receiver)
 }
 
-const SERVICES: [&str; 4] = [
+const SERVICES: [&str; 5] = [
     "copydesk-gateway",
     "copydesk-segmenter",
     "copydesk-entities",
     "copydesk-sentiment",
+    "copydesk-knowledge",
 ];
 
 /// The trace is complete once every service's stage spans have arrived.
@@ -133,13 +134,14 @@ fn complete(spans: &[Received]) -> bool {
         ("copydesk-entities", "grouping"),
         ("copydesk-entities", "recognition"),
         ("copydesk-sentiment", "scoring"),
+        ("copydesk-knowledge", "linking"),
     ]
     .iter()
     .all(|n| names.contains(n))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn one_annotate_is_one_trace_across_four_services() {
+async fn one_annotate_is_one_trace_across_five_services() {
     let (endpoint, mut spans) = start_collector().await;
     let telemetry = copydesk_telemetry::init(&copydesk_telemetry::Config {
         servers: copydesk_telemetry::SERVERS.to_vec(),
@@ -219,6 +221,7 @@ async fn one_annotate_is_one_trace_across_four_services() {
             "copydesk-sentiment",
             "copydesk.v1.SentimentAnalyzer/Analyze",
         ),
+        ("copydesk-knowledge", "copydesk.v1.EntityLinker/Link"),
     ] {
         let server = find(service, method);
         assert_eq!(server.kind, SpanKind::Server as i32, "{server:#?}");
@@ -259,6 +262,10 @@ async fn one_annotate_is_one_trace_across_four_services() {
         "copydesk.v1.SentimentAnalyzer/Analyze"
     );
     assert!(scoring.int("tokens").unwrap() > 20, "{scoring:#?}");
+
+    let linking = find("copydesk-knowledge", "linking");
+    assert_eq!(parent(linking).name, "copydesk.v1.EntityLinker/Link");
+    assert!(linking.int("entities").unwrap() >= 3, "{linking:#?}");
 
     // The stage histograms and token counters on /metrics.
     let metrics = reqwest::get(format!("{}/metrics", suite.segmenter.url()))

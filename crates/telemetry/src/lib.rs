@@ -36,7 +36,7 @@ pub use propagation::{extract, inject, inject_current};
 
 /// The servers a process can run, by the name they are given in
 /// `copydesk_runtime::Server::new`.
-pub const SERVERS: [&str; 4] = ["gateway", "segmenter", "entities", "sentiment"];
+pub const SERVERS: [&str; 5] = ["gateway", "segmenter", "entities", "sentiment", "knowledge"];
 
 /// Server spans carry this target followed by their server's name; it is
 /// how a span is routed to its server's pipeline (targets are the only
@@ -250,6 +250,7 @@ pub fn server_span(server: &str, method: &str, headers: &http::HeaderMap) -> tra
         "segmenter" => server_span!("copydesk::server::segmenter", method),
         "entities" => server_span!("copydesk::server::entities", method),
         "sentiment" => server_span!("copydesk::server::sentiment", method),
+        "knowledge" => server_span!("copydesk::server::knowledge", method),
         _ => server_span!("copydesk::server", method),
     };
     let parent = extract(headers);
@@ -279,5 +280,23 @@ pub fn record_status(span: &tracing::Span, code: i32) {
     span.record("rpc.grpc.status_code", code);
     if code != 0 {
         span.record("otel.status_code", "ERROR");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_server_has_its_own_span_target() {
+        // A server without its own target would have its spans dropped by
+        // every pipeline's filter: traces would skip it without a word.
+        tracing::subscriber::with_default(Registry::default(), || {
+            for server in SERVERS {
+                let span = server_span(server, "/a.B/C", &http::HeaderMap::new());
+                let target = span.metadata().map(|m| m.target());
+                assert_eq!(target, Some(format!("{SERVER_TARGET}{server}").as_str()));
+            }
+        });
     }
 }
