@@ -67,6 +67,12 @@ pub struct BenchArgs {
     #[arg(long)]
     pub links: bool,
 
+    /// Gateway calls (gRPC and HTTP) send each article as the HTML page a
+    /// CMS would store (title in <h1>, paragraphs in <p>, text escaped)
+    /// instead of plain text; words are counted on the text.
+    #[arg(long)]
+    pub html: bool,
+
     /// After the last run, wait this many seconds and report each server's
     /// memory again: what it gives back once the load is over.
     #[arg(long)]
@@ -168,6 +174,17 @@ impl BenchArgs {
 /// every concurrency, prints the table (and writes JSON when asked).
 pub async fn run(args: BenchArgs) -> anyhow::Result<Vec<Report>> {
     let bound = args.bound()?;
+    if args.html
+        && let Some(target) = args
+            .target
+            .iter()
+            .find(|t| !matches!(t, Target::Gateway | Target::Http))
+    {
+        bail!(
+            "--html applies to the gateway targets (gateway, http), not {}",
+            target.name()
+        );
+    }
     let corpus_dir = args.corpus.clone().unwrap_or_else(corpus::default_dir);
     let mut articles = corpus::take(corpus::load(&corpus_dir)?, args.articles);
     if let Some(bytes) = args.document_bytes {
@@ -176,6 +193,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<Vec<Report>> {
     let options = load::CallOptions {
         deadline: args.deadline_ms.map(Duration::from_millis),
         links: args.links,
+        html: args.html,
     };
     let models_dir = args
         .models_dir

@@ -14,8 +14,8 @@ use copydesk_proto::v1::entity_recognizer_client::EntityRecognizerClient;
 use copydesk_proto::v1::segmenter_client::SegmenterClient;
 use copydesk_proto::v1::sentiment_analyzer_client::SentimentAnalyzerClient;
 use copydesk_proto::v1::{
-    AnalyzeRequest, AnnotateRequest, Document, Features, OffsetEncoding, RecognizeRequest,
-    SegmentRequest,
+    AnalyzeRequest, AnnotateRequest, ContentType, Document, Features, OffsetEncoding,
+    RecognizeRequest, SegmentRequest,
 };
 use tonic::transport::Channel;
 
@@ -269,6 +269,20 @@ fn document(article: &Article) -> Document {
     }
 }
 
+/// The article as the gateway gets it: its text, or with `html` the page a
+/// CMS would store (`corpus::as_html`).
+fn gateway_document(article: &Article, html: bool) -> Document {
+    if !html {
+        return document(article);
+    }
+    Document {
+        id: article.id.clone(),
+        text: crate::corpus::as_html(&article.text),
+        content_type: ContentType::Html as i32,
+        ..Default::default()
+    }
+}
+
 fn required<'a>(address: &'a Option<String>, what: &str) -> anyhow::Result<&'a str> {
     address
         .as_deref()
@@ -307,7 +321,7 @@ async fn prepare(
             let requests = articles
                 .iter()
                 .map(|a| AnnotateRequest {
-                    document: Some(document(a)),
+                    document: Some(gateway_document(a, options.html)),
                     features: Some(all_features(options.links)),
                     encoding: utf8,
                 })
@@ -324,7 +338,7 @@ async fn prepare(
                 .iter()
                 .map(|a| {
                     serde_json::to_vec(&AnnotateRequest {
-                        document: Some(document(a)),
+                        document: Some(gateway_document(a, options.html)),
                         features: Some(all_features(options.links)),
                         encoding: utf8,
                     })
@@ -547,6 +561,8 @@ pub struct CallOptions {
     pub deadline: Option<Duration>,
     /// Whether gateway calls ask for knowledge-base links too.
     pub links: bool,
+    /// Whether gateway calls send each article as an HTML page.
+    pub html: bool,
 }
 
 enum Ready {
