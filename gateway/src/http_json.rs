@@ -111,13 +111,74 @@ fn parse<T: DeserializeOwned>(
             HttpError { http: rejection.status(), message: rejection.body_text() }
         }
     })?;
-    serde_json::from_slice(&body).map_err(|error| {
+    from_json(&body).map_err(|error| {
         let message = format!("request body is not a {name} in proto3 JSON: {error}");
         HttpError {
             http: StatusCode::BAD_REQUEST,
             message,
         }
     })
+}
+
+/// The proto3 JSON of `T`, where a document's `contentType` may also be
+/// the MIME type a CMS stores with the body (`"text/html"`,
+/// `"text/html; charset=utf-8"`, `"text/plain"`), as `ContentType`
+/// documents. Bodies that parse as they are (names or numbers) are read
+/// once; only a body that fails is read again with MIME types replaced.
+fn from_json<T: DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
+    let error = match serde_json::from_slice(body) {
+        Ok(value) => return Ok(value),
+        Err(error) => error,
+    };
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Err(error);
+    };
+    if name_mime_content_types(&mut value) {
+        serde_json::from_value(value)
+    } else {
+        Err(error)
+    }
+}
+
+/// Replaces MIME types given as `contentType` (or `content_type`) with
+/// the enum's names; true when it replaced one.
+fn name_mime_content_types(value: &mut serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::Object(fields) => {
+            let mut replaced = false;
+            for (key, field) in fields.iter_mut() {
+                if let (true, Value::String(given)) =
+                    (key == "contentType" || key == "content_type", &field)
+                    && let Some(name) = content_type_of_mime(given)
+                {
+                    *field = Value::String(name.to_owned());
+                    replaced = true;
+                } else {
+                    replaced |= name_mime_content_types(field);
+                }
+            }
+            replaced
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |replaced, item| {
+            name_mime_content_types(item) | replaced
+        }),
+        _ => false,
+    }
+}
+
+/// The `ContentType` name of a MIME type (parameters ignored), if it has one.
+fn content_type_of_mime(mime: &str) -> Option<&'static str> {
+    let essence = mime.split(';').next().unwrap_or_default().trim();
+    if essence.eq_ignore_ascii_case("text/html")
+        || essence.eq_ignore_ascii_case("application/xhtml+xml")
+    {
+        Some("HTML")
+    } else if essence.eq_ignore_ascii_case("text/plain") {
+        Some("PLAIN_TEXT")
+    } else {
+        None
+    }
 }
 
 fn json<T: Serialize>(value: &T) -> Response {
@@ -180,5 +241,30 @@ mod tests {
             StatusCode::SERVICE_UNAVAILABLE
         );
         assert_eq!(http_status(Code::Cancelled).as_u16(), 499);
+    }
+
+    #[test]
+    fn a_documents_content_type_may_be_a_mime_type() {
+        use copydesk_proto::v1::ContentType;
+        let single: AnnotateRequest = from_json(
+            br#"{"document":{"text":"<p>Hi</p>","contentType":"text/html; charset=UTF-8"}}"#,
+        )
+        .unwrap();
+        assert_eq!(single.document.unwrap().content_type(), ContentType::Html);
+        let batch: BatchAnnotateRequest = from_json(
+            br#"{"documents":[{"text":"a","content_type":"TEXT/PLAIN"},{"text":"b","contentType":"HTML"},{"text":"c","contentType":"application/xhtml+xml"}]}"#,
+        )
+        .unwrap();
+        let types: Vec<ContentType> = batch.documents.iter().map(|d| d.content_type()).collect();
+        assert_eq!(
+            types,
+            [ContentType::PlainText, ContentType::Html, ContentType::Html]
+        );
+        // Other MIME types keep the mapping's own error.
+        let error = from_json::<AnnotateRequest>(
+            br#"{"document":{"text":"a","contentType":"text/markdown"}}"#,
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("text/markdown"), "{error}");
     }
 }
