@@ -6,7 +6,9 @@ the page's JavaScript run (--virtual-time-budget) and checks the DOM it
 dumps: the entities highlighted by type inside their sentences, sentences
 tinted by tone, the document's tone, each linked entity's link to its
 knowledge-base page, and the map of the story's places (the land outline
-and a dot per place). Keeps a screenshot in target/browser/.
+and a dot per place). Then /viz#html=<the same story as a CMS page>: the
+page shows the text a reader sees (no tags, no head or script) with the
+mentions marked across inline tags. Keeps a screenshot in target/browser/.
 Exits non-zero on failure; prints "browser: N passed" at the end.
 """
 
@@ -32,6 +34,16 @@ STORY = (
     "Moon's office said US$1.5 billion in aid was ready."
 )
 EXPECTED = {("Moon Jae-in", "PERSON"), ("North Korea", "LOCATION"), ("National Security Bureau", "ORGANIZATION")}
+# The story as a CMS stores it: a head and a script a reader never sees, a
+# name split by an inline tag, a link, character references.
+PAGE = (
+    "<!doctype html><html><head><title>Head title</title>"
+    "<script>var hidden = 'Kim Jong-un';</script></head><body>"
+    "<h1>Moon praises deal</h1>"
+    "<p>SEOUL &mdash; South Korean President <b>Moon</b> Jae-in praised the &ldquo;historic&rdquo; agreement "
+    "on Tuesday, saying talks with <a href=\"/nk\">North Korea</a> would resume.</p>"
+    "<p>The National Security Bureau (NSB) called the deal a disaster.</p></body></html>"
+)
 
 
 def free_port() -> int:
@@ -68,6 +80,7 @@ class Marks(HTMLParser):
         self.link_hrefs = []
         self.map_land = 0
         self.map_places = []
+        self.document_text = []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -109,6 +122,8 @@ class Marks(HTMLParser):
         self.in_doc_tone = False
 
     def handle_data(self, data):
+        if self.in_document:
+            self.document_text.append(data)
         # The type label inside a mark (a nested span) is not its text.
         if self.mark is not None and self.mark[2] == 0:
             self.mark[1].append(data)
@@ -156,6 +171,20 @@ def main() -> int:
             ("the map draws the land", page.map_land == 1, f"{page.map_land} land paths"),
             ("the map has a dot per linked place, Seoul's among them",
              "default:geonames:1835848" in page.map_places, f"places {page.map_places}"),
+        ]
+        html_url = f"http://127.0.0.1:{ports['gateway']}/viz#html=" + urllib.parse.quote(PAGE)
+        html_dom = chromium("--dump-dom", html_url)
+        (OUT / "viz-html.html").write_text(html_dom.stdout)
+        html_page = Marks()
+        html_page.feed(html_dom.stdout)
+        shown = "".join(html_page.document_text)
+        checks += [
+            ("an HTML page is analysed", html_page.state == "done", f"state {html_page.state!r}; {html_dom.stderr[-500:]}"),
+            ("HTML shows the reader's text: no tags, head or script",
+             "<" not in shown and "Kim Jong-un" not in shown and "Head title" not in shown
+             and "“historic”" in shown and "Moon praises deal" in shown, f"shown {shown!r}"),
+            ("HTML mentions are marked across inline tags",
+             {("Moon Jae-in", "PERSON"), ("North Korea", "LOCATION")} <= set(html_page.marks), f"marks {html_page.marks}"),
         ]
         shot = OUT / "viz.png"
         chromium("--window-size=1200,1300", f"--screenshot={shot}", url)

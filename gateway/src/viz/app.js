@@ -1,5 +1,8 @@
 // Copydesk /viz: calls POST /v1/annotate with UTF-16 offsets, because
 // JavaScript strings index UTF-16 code units, so spans slice `text` as is.
+// HTML goes as HTML: its spans count in the markup, and the page shows the
+// text a reader sees (`plainText`), placed through the tokens (see
+// readerSpans).
 // Everything from the response reaches the page through textContent, never
 // innerHTML: the text and names are the user's.
 "use strict";
@@ -33,8 +36,16 @@ function setStatus(state, message) {
   $("status").textContent = message;
 }
 
+// Whether the text is an HTML page or fragment: by the file's name when one
+// was loaded, else by how it starts (a doctype or <html>, after comments).
+function looksLikeHtml(text, name) {
+  if (name) return /\.x?html?$/i.test(name);
+  return /^\s*(<!--[\s\S]*?-->\s*)*<(!doctype\s+html|html[\s>])/i.test(text);
+}
+
 async function analyse() {
   const text = $("text").value;
+  const html = $("html").checked;
   if (!text.trim()) { setStatus("error", "Nothing to analyse."); return; }
   setStatus("busy", "Analysing…");
   const headers = { "content-type": "application/json" };
@@ -44,11 +55,12 @@ async function analyse() {
     const reply = await fetch("/v1/annotate", {
       method: "POST",
       headers,
-      body: JSON.stringify({ document: { text }, encoding: "UTF16" }),
+      body: JSON.stringify({ document: { text, contentType: html ? "HTML" : "PLAIN_TEXT" }, encoding: "UTF16" }),
     });
     const body = await reply.json();
     if (!reply.ok) { setStatus("error", `${reply.status}: ${body.message || "error"}`); return; }
-    render(text, body);
+    if (html) render(body.plainText || "", readerSpans(body));
+    else render(text, body);
     const count = (body.entities || []).length;
     setStatus("done", `${count} entities, ${(body.segmentation?.sentences || []).length} sentences.`);
   } catch (error) {
@@ -115,6 +127,38 @@ function render(text, response) {
   renderPlaces(response.entities || []);
   const errors = $("errors");
   errors.replaceChildren(...(response.errors || []).map((e) => el("li", { textContent: `${e.feature}: ${e.message}` })));
+}
+
+// The answer to an HTML document with its sentence and mention spans moved
+// from the markup to the reader's text. Every token quotes the reader's
+// text in order, so finding each token's text from where the previous one
+// ended gives its place there; sentences and mentions begin and end with
+// tokens. A span that cannot be placed is dropped, never guessed.
+function readerSpans(response) {
+  const plain = response.plainText || "";
+  const begins = new Map();
+  const ends = new Map();
+  let cursor = 0;
+  for (const token of response.segmentation?.tokens || []) {
+    const at = plain.indexOf(token.text || "", cursor);
+    if (!token.text || at < 0) continue;
+    begins.set(token.span?.begin || 0, at);
+    ends.set(token.span?.end || 0, at + token.text.length);
+    cursor = at + token.text.length;
+  }
+  const move = (span) => {
+    const begin = begins.get(span?.begin || 0);
+    const end = ends.get(span?.end || 0);
+    return begin !== undefined && end !== undefined && begin <= end ? { begin, end } : null;
+  };
+  const sentences = (response.segmentation?.sentences || [])
+    .map((sentence) => ({ ...sentence, span: move(sentence.span) }))
+    .filter((sentence) => sentence.span);
+  const entities = (response.entities || []).map((entity) => ({
+    ...entity,
+    mentions: (entity.mentions || []).map((m) => ({ ...m, span: move(m.span) })).filter((m) => m.span),
+  }));
+  return { ...response, segmentation: { ...response.segmentation, sentences }, entities };
 }
 
 function mentionNode(surface, entity) {
@@ -264,14 +308,24 @@ function renderPlaces(entities) {
 $("analyse").addEventListener("click", analyse);
 $("file").addEventListener("change", async (event) => {
   const file = event.target.files[0];
-  if (file) { $("text").value = await file.text(); analyse(); }
+  if (!file) return;
+  const text = await file.text();
+  $("text").value = text;
+  $("html").checked = looksLikeHtml(text, file.name);
+  analyse();
 });
+// Pasted markup switches to HTML; the box can still be unticked.
+$("text").addEventListener("paste", () => setTimeout(() => {
+  if (looksLikeHtml($("text").value)) $("html").checked = true;
+}));
 
-// A text in the address (#text=... or ?text=..., URI-encoded) is filled in
-// and analysed at once, so a link shows a story's analysis.
+// A text in the address (#text=... or ?text=..., URI-encoded; #html=...
+// for markup) is filled in and analysed at once, so a link shows a story's
+// analysis.
 (function prefill() {
   const fragment = new URLSearchParams(location.hash.slice(1));
   const query = new URLSearchParams(location.search);
-  const text = fragment.get("text") || query.get("text");
-  if (text) { $("text").value = text; analyse(); }
+  const html = fragment.get("html") || query.get("html");
+  const text = html || fragment.get("text") || query.get("text");
+  if (text) { $("text").value = text; $("html").checked = Boolean(html); analyse(); }
 })();
