@@ -38,6 +38,8 @@ const PLACES: &str = r#"
 {"id":"c:tw","name":"Taiwan","type":"LOCATION","kind":"country","prior":1,"country_code":"TW","demonyms":["Taiwanese"]}
 {"id":"r:tw-ttt","name":"Taitung","type":"LOCATION","kind":"region","prior":0.667,"country_code":"TW","parent":"c:tw"}
 {"id":"p:taitung","name":"Taitung City","aliases":["Taitung"],"type":"LOCATION","kind":"city","prior":0.628,"country_code":"TW","parent":"r:tw-ttt"}
+{"id":"r:tw-khh","name":"Kaohsiung City","aliases":["Kaohsiung"],"type":"LOCATION","kind":"region","prior":0.7,"country_code":"TW","parent":"c:tw","subdivision_type":"Special municipality"}
+{"id":"p:kaohsiung","name":"Kaohsiung","type":"LOCATION","kind":"city","prior":0.805,"country_code":"TW","parent":"c:tw","population":2737660}
 {"id":"c:cg","name":"Republic of the Congo","aliases":["Congo","Congo-Brazzaville"],"type":"LOCATION","kind":"country","prior":1,"country_code":"CG"}
 {"id":"c:cd","name":"Democratic Republic of the Congo","aliases":["Congo","DR Congo","Congo-Kinshasa"],"type":"LOCATION","kind":"country","prior":1,"country_code":"CD"}
 {"id":"p:kinshasa","name":"Kinshasa","type":"LOCATION","kind":"city","prior":0.86,"country_code":"CD","parent":"c:cd","population":7800000}
@@ -215,6 +217,23 @@ fn taitung_county_or_city() {
     let text = "Taitung County is quiet. In Taitung, schools shut.";
     let e = entity(text, "Taitung County", CoarseType::Location, &["Taitung"]);
     assert_eq!(linked_ids(text, &[e]), ["r:tw-ttt"]);
+}
+
+#[test]
+fn a_city_and_its_city_level_subdivision_are_one_place() {
+    // Kaohsiung the city and Kaohsiung City the special municipality are
+    // the same place: they do not split the confidence, even in a story
+    // whose other places are elsewhere.
+    let text = "Ukrainian officials met their counterparts in Kaohsiung on Monday.";
+    let ukrainian = entity(text, "Ukrainian", CoarseType::Misc, &[]);
+    let ids = linked_ids(text, &[ukrainian, loc(text, "Kaohsiung")]);
+    assert_eq!(ids, ["c:ua", "p:kaohsiung"]);
+    // The subdivision's own name is the subdivision.
+    let text = "Kaohsiung City said the port would reopen.";
+    assert_eq!(
+        linked_ids(text, &[loc(text, "Kaohsiung City")]),
+        ["r:tw-khh"]
+    );
 }
 
 #[test]
