@@ -57,3 +57,28 @@ def test_every_field_of_annotate_response_is_in_annotation():
     assert meta == {"language", "models", "timings", "encoding"}, "ResponseMeta has a field the SDK lacks"
     segmentation = {f.name for f in common_pb2.Segmentation.DESCRIPTOR.fields}
     assert segmentation == {"paragraphs", "sentences", "tokens", "language"}, "Segmentation has a new field"
+
+
+def test_tokens_made_without_init_equal_tokens_made_with_it():
+    # _convert builds tokens by filling __dict__ (for speed): the result must
+    # be what the dataclass's own __init__ makes, for every field.
+    from copydesk._convert import _tokens
+
+    assert not hasattr(types.Token, "__post_init__") and not hasattr(types.Token, "__slots__")
+    given = [
+        common_pb2.Token(span=common_pb2.Span(begin=0, end=5), text="Paris", norm="paris",
+                         kind=common_pb2.TokenKind.Value("WORD"), space_after=True),
+        common_pb2.Token(span=common_pb2.Span(begin=5, end=6), text=".", norm=".",
+                         kind=common_pb2.TokenKind.Value("PUNCTUATION")),
+        # A kind newer than this SDK comes as its number.
+        common_pb2.Token(span=common_pb2.Span(begin=7, end=9), text="xy", norm="xy", kind=99),
+    ]
+    made = _tokens(given)
+    assert made == [
+        types.Token(0, 5, "Paris", "paris", "WORD", True),
+        types.Token(5, 6, ".", ".", "PUNCTUATION", False),
+        types.Token(7, 9, "xy", "xy", "99", False),
+    ]
+    assert [hash(t) for t in made] == [hash(dataclasses.replace(t)) for t in made]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made[0].text = "London"  # type: ignore[misc]
