@@ -1,0 +1,123 @@
+//! The names a gateway answer holds for a directory of documents: the
+//! entity engine's, then the knowledge stage's with the default base (the
+//! names the NER missed but the base knows without ambiguity added), for
+//! `tools/news_ner/eval.sh --pipeline`. Same output as the entity engine's
+//! `news_ner_predict`: one line per name mention, tab-separated: file stem,
+//! start and end byte, type (PER, ORG, LOC, MISC), entity index.
+//!
+//!     cargo run --release -p copydesk-knowledge --example news_ner_linked -- DIR
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use copydesk_entities::{EntityType, Recognizer};
+use copydesk_knowledge::{
+    ByteSpan, CoarseType, Document, InputEntity, InputMention, Knowledge, KnowledgeBase, Options,
+    load,
+};
+use copydesk_ner::NerModel;
+use copydesk_segmenter::Segmenter;
+
+type Failure = Box<dyn std::error::Error>;
+
+fn label(coarse: CoarseType) -> &'static str {
+    match coarse {
+        CoarseType::Person => "PER",
+        CoarseType::Organization => "ORG",
+        CoarseType::Location => "LOC",
+        CoarseType::Misc => "MISC",
+    }
+}
+
+fn main() -> Result<(), Failure> {
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../.."));
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .ok_or("usage: news_ner_linked DIR")?,
+    );
+    let base = load::load_default(
+        &root.join("models/knowledge/default"),
+        load::DEFAULT_MAX_FILE_BYTES,
+    )?;
+    let knowledge = Knowledge::new();
+    knowledge.install(Arc::new(KnowledgeBase::new(base)), None, &[]);
+    let snapshot = knowledge.snapshot();
+    let model = NerModel::load(&root.join("models").join(copydesk_ner::MODEL_DIR_NAME))?;
+    let recognizer = Recognizer::new(Arc::new(model));
+    let segmenter = Segmenter::new();
+
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path)?;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let segmentation = segmenter.segment(&text, Some("en"));
+        let entities = recognizer.recognize(&text, &segmentation)?;
+        let inputs: Vec<InputEntity> = entities
+            .iter()
+            .filter_map(|e| {
+                let coarse = match e.entity_type {
+                    EntityType::Person => CoarseType::Person,
+                    EntityType::Organization => CoarseType::Organization,
+                    EntityType::Location => CoarseType::Location,
+                    EntityType::Misc => CoarseType::Misc,
+                    _ => return None,
+                };
+                Some(InputEntity {
+                    name: e.name.clone(),
+                    coarse: Some(coarse),
+                    mentions: e
+                        .mentions
+                        .iter()
+                        .map(|m| InputMention {
+                            span: ByteSpan::new(m.span.start, m.span.end),
+                            text: m.text.clone(),
+                        })
+                        .collect(),
+                    salience: e.salience,
+                })
+            })
+            .collect();
+        let tokens: Vec<ByteSpan> = segmentation
+            .tokens
+            .iter()
+            .map(|t| ByteSpan::new(t.span.start, t.span.end))
+            .collect();
+        let linked = copydesk_knowledge::link(
+            &snapshot,
+            &Document {
+                text: &text,
+                tokens: &tokens,
+                entities: &inputs,
+            },
+            &Options {
+                threshold: copydesk_knowledge::DEFAULT_THRESHOLD,
+                bases: &[],
+                add_missed: true,
+            },
+        );
+        let found = inputs
+            .iter()
+            .filter_map(|e| Some((e.coarse?, e.mentions.iter().map(|m| m.span).collect())));
+        let added = linked.added.iter().map(|a| (a.coarse, a.mentions.clone()));
+        let all: Vec<(CoarseType, Vec<ByteSpan>)> = found.chain(added).collect();
+        for (index, (coarse, mentions)) in all.iter().enumerate() {
+            for span in mentions {
+                println!(
+                    "{stem}\t{}\t{}\t{}\t{index}",
+                    span.start,
+                    span.end,
+                    label(*coarse)
+                );
+            }
+        }
+    }
+    Ok(())
+}
