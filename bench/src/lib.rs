@@ -84,7 +84,7 @@ pub struct BenchArgs {
     pub corpus: Option<PathBuf>,
 
     /// A running gateway (e.g. http://127.0.0.1:50051) instead of starting
-    /// the four servers here.
+    /// the five servers here.
     #[arg(long)]
     pub gateway: Option<String>,
 
