@@ -16,19 +16,17 @@
 //!   tools/knowledge_eval/eval.sh            (fetches the corpus, runs this)
 //!   cargo run --release -p copydesk-knowledge --example link_eval -- CORPUS_DIR [DEV_JSONL]
 
+#[path = "shared/engine_inputs.rs"]
+mod engine_inputs;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use copydesk_entities::{EntityType, Recognizer};
 use copydesk_knowledge::{
-    ByteSpan, CoarseType, Document, InputEntity, InputMention, Knowledge, KnowledgeBase, Linked,
-    Options, Snapshot, load,
+    ByteSpan, CoarseType, Document, InputEntity, InputMention, Linked, Options, Snapshot,
 };
-use copydesk_ner::NerModel;
 use copydesk_segmenter::Segmenter;
-
-type Failure = Box<dyn std::error::Error>;
+use engine_inputs::Failure;
 
 struct Gold {
     file: String,
@@ -64,16 +62,6 @@ fn read_dev(path: &Path) -> Result<Vec<Gold>, Failure> {
         });
     }
     Ok(out)
-}
-
-fn coarse(t: EntityType) -> Option<CoarseType> {
-    match t {
-        EntityType::Person => Some(CoarseType::Person),
-        EntityType::Organization => Some(CoarseType::Organization),
-        EntityType::Location => Some(CoarseType::Location),
-        EntityType::Misc => Some(CoarseType::Misc),
-        _ => None,
-    }
 }
 
 fn gold_coarse(kind: &str) -> CoarseType {
@@ -251,21 +239,15 @@ fn main() -> Result<(), Failure> {
         .unwrap_or(copydesk_knowledge::DEFAULT_THRESHOLD);
 
     let gold = read_dev(&dev)?;
-    let base = load::load_default(
-        &root.join("models/knowledge/default"),
-        load::DEFAULT_MAX_FILE_BYTES,
-    )?;
+    let snapshot = engine_inputs::default_snapshot(&root)?;
+    let base = &snapshot.get("default").ok_or("no default base")?.base;
     println!(
         "default base {} {} ({} entries)",
         base.name,
         base.version,
         base.entries.len()
     );
-    let knowledge = Knowledge::new();
-    knowledge.install(Arc::new(KnowledgeBase::new(base)), None, &[]);
-    let snapshot = knowledge.snapshot();
-    let model = NerModel::load(&root.join("models").join(copydesk_ner::MODEL_DIR_NAME))?;
-    let recognizer = Recognizer::new(Arc::new(model));
+    let recognizer = engine_inputs::recognizer(&root)?;
     let segmenter = Segmenter::new();
 
     let mut files: Vec<&str> = gold.iter().map(|g| g.file.as_str()).collect();
@@ -277,22 +259,7 @@ fn main() -> Result<(), Failure> {
             .map_err(|e| format!("{}: {e}", corpus.join(file).display()))?;
         let segmentation = segmenter.segment(&text, Some("en"));
         let entities = recognizer.recognize(&text, &segmentation)?;
-        let ner: Vec<InputEntity> = entities
-            .iter()
-            .map(|e| InputEntity {
-                name: e.name.clone(),
-                coarse: coarse(e.entity_type),
-                mentions: e
-                    .mentions
-                    .iter()
-                    .map(|m| InputMention {
-                        span: ByteSpan::new(m.span.start, m.span.end),
-                        text: m.text.clone(),
-                    })
-                    .collect(),
-                salience: e.salience,
-            })
-            .collect();
+        let ner = engine_inputs::inputs(&entities);
         // Gold spans as entities: one per distinct text and type.
         let mut grouped: BTreeMap<(String, &str), Vec<InputMention>> = BTreeMap::new();
         for g in gold.iter().filter(|g| g.file == file) {
@@ -313,11 +280,7 @@ fn main() -> Result<(), Failure> {
                 salience: 0.1,
             })
             .collect();
-        let tokens = segmentation
-            .tokens
-            .iter()
-            .map(|t| ByteSpan::new(t.span.start, t.span.end))
-            .collect();
+        let tokens = engine_inputs::tokens(&segmentation);
         docs.push(Prepared {
             file: file.to_owned(),
             text,

@@ -7,18 +7,14 @@
 //!
 //!     cargo run --release -p copydesk-knowledge --example news_ner_linked -- DIR
 
+#[path = "shared/engine_inputs.rs"]
+mod engine_inputs;
+
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use copydesk_entities::{EntityType, Recognizer};
-use copydesk_knowledge::{
-    ByteSpan, CoarseType, Document, InputEntity, InputMention, Knowledge, KnowledgeBase, Options,
-    load,
-};
-use copydesk_ner::NerModel;
+use copydesk_knowledge::{ByteSpan, CoarseType, Document, Options};
 use copydesk_segmenter::Segmenter;
-
-type Failure = Box<dyn std::error::Error>;
+use engine_inputs::Failure;
 
 fn label(coarse: CoarseType) -> &'static str {
     match coarse {
@@ -36,15 +32,8 @@ fn main() -> Result<(), Failure> {
             .nth(1)
             .ok_or("usage: news_ner_linked DIR")?,
     );
-    let base = load::load_default(
-        &root.join("models/knowledge/default"),
-        load::DEFAULT_MAX_FILE_BYTES,
-    )?;
-    let knowledge = Knowledge::new();
-    knowledge.install(Arc::new(KnowledgeBase::new(base)), None, &[]);
-    let snapshot = knowledge.snapshot();
-    let model = NerModel::load(&root.join("models").join(copydesk_ner::MODEL_DIR_NAME))?;
-    let recognizer = Recognizer::new(Arc::new(model));
+    let snapshot = engine_inputs::default_snapshot(&root)?;
+    let recognizer = engine_inputs::recognizer(&root)?;
     let segmenter = Segmenter::new();
 
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)?
@@ -60,36 +49,8 @@ fn main() -> Result<(), Failure> {
             .unwrap_or_default();
         let segmentation = segmenter.segment(&text, Some("en"));
         let entities = recognizer.recognize(&text, &segmentation)?;
-        let inputs: Vec<InputEntity> = entities
-            .iter()
-            .filter_map(|e| {
-                let coarse = match e.entity_type {
-                    EntityType::Person => CoarseType::Person,
-                    EntityType::Organization => CoarseType::Organization,
-                    EntityType::Location => CoarseType::Location,
-                    EntityType::Misc => CoarseType::Misc,
-                    _ => return None,
-                };
-                Some(InputEntity {
-                    name: e.name.clone(),
-                    coarse: Some(coarse),
-                    mentions: e
-                        .mentions
-                        .iter()
-                        .map(|m| InputMention {
-                            span: ByteSpan::new(m.span.start, m.span.end),
-                            text: m.text.clone(),
-                        })
-                        .collect(),
-                    salience: e.salience,
-                })
-            })
-            .collect();
-        let tokens: Vec<ByteSpan> = segmentation
-            .tokens
-            .iter()
-            .map(|t| ByteSpan::new(t.span.start, t.span.end))
-            .collect();
+        let inputs = engine_inputs::inputs(&entities);
+        let tokens = engine_inputs::tokens(&segmentation);
         let linked = copydesk_knowledge::link(
             &snapshot,
             &Document {
