@@ -584,8 +584,9 @@ fn check_added(ours: &[Entity], linked: &[Entity], text: &str) -> Result<(), Str
 
 /// The entities with what the knowledge service said about them, in its
 /// order (by salience, renormalised when it added entities): each of
-/// `ours` takes its links, its finer type when one was found and its new
-/// salience, and keeps its own mentions and sentiment; entities it added
+/// `ours` takes its links, its finer type when one was found, its type
+/// when the service placed it, and its new salience, and keeps its own
+/// mentions and sentiment; entities it added
 /// come as they are. One of ours the answer lacks is kept, unlinked, at the
 /// end: linking never loses an entity.
 fn merge_links(ours: Vec<Entity>, linked: Vec<Entity>) -> Vec<Entity> {
@@ -599,6 +600,12 @@ fn merge_links(ours: Vec<Entity>, linked: Vec<Entity>) -> Vec<Entity> {
         match mine {
             Some(mut entity) => {
                 entity.links = found.links;
+                // A name the knowledge service placed (a LOCATION the NER
+                // typed otherwise; the metadata keeps the NER's type).
+                if found.r#type != entity.r#type {
+                    entity.r#type = found.r#type;
+                    entity.metadata.extend(found.metadata);
+                }
                 if found.fine_type != FineType::Unspecified as i32 {
                     entity.fine_type = found.fine_type;
                 }
@@ -617,7 +624,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use copydesk_proto::v1::{
-        EntityLink, EntityOrigin, Mention, ModelInfo, Sentiment, Span, Topic,
+        EntityLink, EntityOrigin, EntityType, Mention, ModelInfo, Sentiment, Span, Topic,
     };
 
     use super::*;
@@ -705,6 +712,26 @@ mod tests {
         let kaohsiung = &merged[2];
         assert_eq!(kaohsiung.origin, EntityOrigin::OriginKnowledgeBase as i32);
         assert_eq!(kaohsiung.mentions.len(), 1);
+    }
+
+    #[test]
+    fn a_name_the_linker_placed_takes_its_type_and_says_what_it_was() {
+        let mut ours = entity("e1", "Taipei", 0.6);
+        ours.r#type = EntityType::Organization as i32;
+        ours.metadata.insert("acronym".to_owned(), "TPE".to_owned());
+        let mut placed = ours.clone();
+        placed.r#type = EntityType::Location as i32;
+        placed.metadata = [("ner_type".to_owned(), "ORGANIZATION".to_owned())].into();
+        placed.links = vec![link("geonames:1668341", "Taipei", "city")];
+        let merged = merge_links(vec![ours.clone()], vec![placed]);
+        assert_eq!(merged[0].r#type, EntityType::Location as i32);
+        assert_eq!(merged[0].metadata["ner_type"], "ORGANIZATION");
+        assert_eq!(merged[0].metadata["acronym"], "TPE", "our metadata stays");
+        // Same type: nothing of the linker's metadata comes over.
+        let mut same = ours.clone();
+        same.metadata = [("other".to_owned(), "x".to_owned())].into();
+        let merged = merge_links(vec![ours], vec![same]);
+        assert!(!merged[0].metadata.contains_key("other"));
     }
 
     #[test]

@@ -299,6 +299,38 @@ async fn links_an_invented_story_in_utf16() {
 }
 
 #[tokio::test]
+async fn a_name_the_text_places_comes_back_a_location_saying_what_it_was() {
+    let running = start().await;
+    let text = "The chipmaker, based in Kaohsiung, said sales rose.";
+    let response = running
+        .client()
+        .await
+        .link(LinkRequest {
+            document: Some(Document {
+                text: text.to_owned(),
+                ..Default::default()
+            }),
+            entities: vec![entity(
+                "e1",
+                "Kaohsiung",
+                EntityType::Organization,
+                vec![mention(text, "Kaohsiung", 0)],
+                1.0,
+            )],
+            add_missed_entities: Some(false),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let placed = &response.entities[0];
+    assert_eq!(placed.r#type, EntityType::Location as i32);
+    assert_eq!(placed.metadata["ner_type"], "ORGANIZATION");
+    assert_eq!(placed.links[0].id, "p:kaohsiung");
+    assert_eq!(placed.fine_type, v1::FineType::Gpe as i32);
+}
+
+#[tokio::test]
 async fn link_stream_answers_each_document_in_order() {
     let running = start().await;
     let good = |id: &str| LinkRequest {

@@ -1,6 +1,7 @@
 //! The names a gateway answer holds for a directory of documents: the
 //! entity engine's, then the knowledge stage's with the default base (the
-//! names the NER missed but the base knows without ambiguity added), for
+//! names the NER missed but the base knows without ambiguity added, and
+//! names the text places typed as places), for
 //! `tools/news_ner/eval.sh --pipeline`. Same output as the entity engine's
 //! `news_ner_predict`: one line per name mention, tab-separated: file stem,
 //! start and end byte, type (PER, ORG, LOC, MISC), entity index.
@@ -64,9 +65,11 @@ fn main() -> Result<(), Failure> {
                 add_missed: true,
             },
         );
-        let found = inputs
-            .iter()
-            .filter_map(|e| Some((e.coarse?, e.mentions.iter().map(|m| m.span).collect())));
+        // With the type the knowledge stage gave, when it placed a name.
+        let found = inputs.iter().zip(&linked.entities).filter_map(|(e, l)| {
+            let coarse = l.coarse.or(e.coarse)?;
+            Some((coarse, e.mentions.iter().map(|m| m.span).collect()))
+        });
         let added = linked.added.iter().map(|a| (a.coarse, a.mentions.clone()));
         let all: Vec<(CoarseType, Vec<ByteSpan>)> = found.chain(added).collect();
         for (index, (coarse, mentions)) in all.iter().enumerate() {

@@ -28,6 +28,7 @@ pub mod link;
 pub mod load;
 pub mod lookup;
 pub mod missed;
+pub mod retype;
 pub mod topics;
 
 use std::sync::Arc;
@@ -48,12 +49,25 @@ pub use lookup::{Hit, Query, lookup};
 /// the NER missed (when `options.add_missed`), renormalises salience and
 /// sums it into topics.
 pub fn link(snapshot: &Snapshot, document: &Document<'_>, options: &Options<'_>) -> Linked {
-    let links = link::link_entities(snapshot, document, document.entities, options);
+    // Names the text places are linked as places.
+    let retyped = retype::places(snapshot, document, options);
+    let as_linked: Vec<InputEntity> = document
+        .entities
+        .iter()
+        .zip(&retyped)
+        .map(|(entity, retyped)| InputEntity {
+            coarse: retyped.or(entity.coarse),
+            ..entity.clone()
+        })
+        .collect();
+    let links = link::link_entities(snapshot, document, &as_linked, options);
     let mut entities: Vec<LinkedEntity> = links
         .into_iter()
         .zip(document.entities)
-        .map(|(links, entity)| LinkedEntity {
+        .zip(retyped)
+        .map(|((links, entity), retyped)| LinkedEntity {
             fine_type: fine_type::of_links(&links),
+            coarse: retyped.filter(|_| !links.is_empty()),
             links,
             salience: entity.salience,
         })

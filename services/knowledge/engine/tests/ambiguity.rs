@@ -55,6 +55,8 @@ const PLACES: &str = r#"
 {"id":"c:ua","name":"Ukraine","type":"LOCATION","kind":"country","prior":1,"country_code":"UA","demonyms":["Ukrainian","Ukrainians"]}
 {"id":"p:kyiv","name":"Kyiv","aliases":["Kiev"],"type":"LOCATION","kind":"city","prior":0.79,"country_code":"UA","parent":"c:ua","population":2900000}
 {"id":"org:un","name":"United Nations","aliases":["UN"],"type":"ORGANIZATION","kind":"organisation","prior":0.9}
+{"id":"p:kyoto","name":"Kyoto","type":"LOCATION","kind":"city","prior":0.77,"country_code":"JP","population":1460000}
+{"id":"p:smallville","name":"Smallville","type":"LOCATION","kind":"city","prior":0.52,"country_code":"US","population":16000}
 "#;
 
 fn snapshot() -> Arc<Snapshot> {
@@ -234,6 +236,48 @@ fn a_city_and_its_city_level_subdivision_are_one_place() {
         linked_ids(text, &[loc(text, "Kaohsiung City")]),
         ["r:tw-khh"]
     );
+}
+
+#[test]
+fn a_name_the_text_places_is_linked_and_typed_as_a_place() {
+    let typed = |text: &str, entity: InputEntity| {
+        let linked = run(text, &[entity], false);
+        let e = &linked.entities[0];
+        let id = e
+            .links
+            .first()
+            .and_then(|l| l.entry())
+            .map(|x| x.id.clone());
+        (e.coarse, id)
+    };
+    let org = |text: &str, name: &str| entity(text, name, CoarseType::Organization, &[]);
+
+    // Every mention after a locative preposition: a place.
+    let text = "The company, based in Kyoto, raised its forecast.";
+    assert_eq!(
+        typed(text, org(text, "Kyoto")),
+        (Some(CoarseType::Location), Some("p:kyoto".to_owned()))
+    );
+    let text = "Aid from Kyoto arrived; more came in Kyoto later.";
+    assert_eq!(
+        typed(text, org(text, "Kyoto")).0,
+        Some(CoarseType::Location)
+    );
+    // Named alone too, as a club or a company would be: left to the NER.
+    let text = "Kyoto won at home; fans in Kyoto cheered.";
+    assert_eq!(typed(text, org(text, "Kyoto")), (None, None));
+    let text = "Kyoto said profit rose.";
+    assert_eq!(typed(text, org(text, "Kyoto")), (None, None));
+    // A name with an entry of its own type is that entry.
+    let text = "Staff in UN offices were told to stay home.";
+    assert_eq!(
+        typed(text, org(text, "UN")),
+        (None, Some("org:un".to_owned()))
+    );
+    // A place too small to outweigh the NER's judgement.
+    let text = "He grew up in Smallville.";
+    let person = entity(text, "Smallville", CoarseType::Person, &[]);
+    assert_eq!(typed(text, person), (None, None));
 }
 
 #[test]

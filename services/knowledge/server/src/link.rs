@@ -195,6 +195,16 @@ pub fn link_checked(
     let mut entities = request.entities;
     for (entity, linked) in entities.iter_mut().zip(&linked.entities) {
         entity.links = linked.links.iter().map(convert::link).collect();
+        if let Some(coarse) = linked.coarse {
+            // The text and the bases place a name the NER typed otherwise:
+            // what it was stays visible.
+            let was = v1::EntityType::try_from(entity.r#type).map_or_else(
+                |_| entity.r#type.to_string(),
+                |t| t.as_str_name().to_owned(),
+            );
+            entity.metadata.insert("ner_type".to_owned(), was);
+            entity.r#type = convert::entity_type(coarse) as i32;
+        }
         if let Some(fine) = linked.fine_type {
             entity.fine_type = convert::fine_type(fine) as i32;
         }
