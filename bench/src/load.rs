@@ -173,7 +173,7 @@ impl Call {
         let failure = |status: tonic::Status| {
             Failure::status(match deadline {
                 Some(deadline) => {
-                    deadline_status(status, started.elapsed(), deadline, "the server")
+                    deadline_status(status, started.elapsed(), deadline, &"the server")
                 }
                 None => status,
             })

@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use copydesk_proto::client_status::deadline_status;
+use copydesk_proto::client_status::{deadline_status, is_retryable, not_answered};
 use http::Uri;
 use tokio::sync::Semaphore;
 use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
@@ -223,7 +223,7 @@ impl Downstream {
                 }
                 Err(status)
             };
-            if !retry::is_retryable(&status) {
+            if !is_retryable(&status) {
                 return give_up(status);
             }
             target.eject();
@@ -270,20 +270,14 @@ impl Downstream {
                 .insert("authorization", authorization.clone());
         }
         let started = Instant::now();
-        match tokio::time::timeout(timeout, call(request)).await {
+        let answer = tokio::time::timeout(timeout, call(request)).await;
+        let what = format_args!("the {} service", self.name);
+        match answer {
             // tonic's channel enforces the same timeout and may fire first,
             // as CANCELLED: it is the deadline all the same.
-            Ok(Err(status)) => Err(deadline_status(
-                status,
-                started.elapsed(),
-                timeout,
-                &format!("the {} service", self.name),
-            )),
+            Ok(Err(status)) => Err(deadline_status(status, started.elapsed(), timeout, &what)),
             Ok(Ok(response)) => Ok(response.into_inner()),
-            Err(_) => Err(Status::deadline_exceeded(format!(
-                "the {} service did not answer within {timeout:?}",
-                self.name
-            ))),
+            Err(_) => Err(not_answered(&what, timeout)),
         }
     }
 }

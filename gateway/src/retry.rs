@@ -75,13 +75,6 @@ impl RetryPolicy {
     }
 }
 
-// Which failures are sent again is the same for every Copydesk client:
-// UNAVAILABLE, and connections that closed before or broke under the call
-// (a replica killed mid-request, a service closing connections at their
-// maximum age). DEADLINE_EXCEEDED has used the caller's time and
-// RESOURCE_EXHAUSTED asks for less load, not more.
-pub use copydesk_proto::client_status::is_retryable;
-
 /// Whether a retry after `backoff` can still finish before `deadline`:
 /// without that the caller gets the real failure now rather than a
 /// DEADLINE_EXCEEDED later.

@@ -13,6 +13,7 @@
 //!   the transport error as their source, which a status received from the
 //!   server never does.
 
+use std::fmt::Display;
 use std::time::Duration;
 
 use tonic::{Code, Status};
@@ -20,17 +21,27 @@ use tonic::{Code, Status};
 /// `status`, with a CANCELLED that came once `timeout` had passed (the
 /// channel's own deadline) turned into DEADLINE_EXCEEDED saying `what` did
 /// not answer in time.
-pub fn deadline_status(status: Status, elapsed: Duration, timeout: Duration, what: &str) -> Status {
+pub fn deadline_status(
+    status: Status,
+    elapsed: Duration,
+    timeout: Duration,
+    what: &dyn Display,
+) -> Status {
     if status.code() == Code::Cancelled && elapsed >= timeout {
-        Status::deadline_exceeded(format!("{what} did not answer within {timeout:?}"))
+        not_answered(what, timeout)
     } else {
         status
     }
 }
 
+/// DEADLINE_EXCEEDED: `what` did not answer within `timeout`.
+pub fn not_answered(what: &dyn Display, timeout: Duration) -> Status {
+    Status::deadline_exceeded(format!("{what} did not answer within {timeout:?}"))
+}
+
 /// Whether `status` was made on this side from a transport failure (a
 /// connection that closed or broke), rather than received from the server.
-pub fn transport_failed(status: &Status) -> bool {
+fn transport_failed(status: &Status) -> bool {
     std::error::Error::source(status).is_some_and(|source| source.is::<tonic::transport::Error>())
 }
 
@@ -39,7 +50,9 @@ pub fn transport_failed(status: &Status) -> bool {
 /// transport failure (a connection that closed before the call was sent,
 /// went away under it, or refused its stream while shutting down: CANCELLED,
 /// UNKNOWN or INTERNAL as tonic maps them). Safe because every Copydesk call
-/// only computes an answer and changes nothing.
+/// only computes an answer and changes nothing. Nothing else is: INVALID_ARGUMENT
+/// would fail again, DEADLINE_EXCEEDED has used the caller's time and
+/// RESOURCE_EXHAUSTED asks for less load, not more.
 pub fn is_retryable(status: &Status) -> bool {
     status.code() == Code::Unavailable || transport_failed(status)
 }
@@ -56,7 +69,7 @@ mod tests {
             Status::cancelled("Timeout expired"),
             SECOND,
             SECOND,
-            "the gateway",
+            &"the gateway",
         );
         assert_eq!(status.code(), Code::DeadlineExceeded);
         assert_eq!(status.message(), "the gateway did not answer within 1s");
@@ -64,9 +77,9 @@ mod tests {
 
     #[test]
     fn other_statuses_and_early_cancels_stay_as_they_are() {
-        let early = deadline_status(Status::cancelled("gone"), SECOND / 2, SECOND, "x");
+        let early = deadline_status(Status::cancelled("gone"), SECOND / 2, SECOND, &"x");
         assert_eq!((early.code(), early.message()), (Code::Cancelled, "gone"));
-        let late = deadline_status(Status::unavailable("down"), 2 * SECOND, SECOND, "x");
+        let late = deadline_status(Status::unavailable("down"), 2 * SECOND, SECOND, &"x");
         assert_eq!(late.code(), Code::Unavailable);
     }
 
@@ -81,6 +94,9 @@ mod tests {
             Status::invalid_argument("bad"),
             Status::internal("bug"),
             Status::unauthenticated("who"),
+            Status::new(Code::Aborted, ""),
+            Status::new(Code::DataLoss, ""),
+            Status::new(Code::NotFound, ""),
         ] {
             assert!(!transport_failed(&status));
             assert!(!is_retryable(&status), "{status:?}");

@@ -329,7 +329,7 @@ impl Client {
             let result = call(self.inner.clone(), outgoing).await.map_err(|status| {
                 match self.options.timeout {
                     Some(timeout) => {
-                        deadline_status(status, started.elapsed(), timeout, "the gateway")
+                        deadline_status(status, started.elapsed(), timeout, &"the gateway")
                     }
                     None => status,
                 }
