@@ -3,11 +3,11 @@
 //! the new copy of a base, never half of one, and a slow reload never
 //! blocks a request.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::SystemTime;
 
-use crate::entry::Entry;
+use crate::entry::{Entry, Kind};
 use crate::index::Index;
 use crate::load::Base;
 
@@ -18,6 +18,9 @@ pub struct KnowledgeBase {
     pub index: Index,
     pub loaded_at: SystemTime,
     by_id: HashMap<String, u32>,
+    /// Regions that are cities themselves (see [`Self::is_city_level`]),
+    /// found once at load rather than on every request.
+    city_level: HashSet<u32>,
 }
 
 impl KnowledgeBase {
@@ -30,12 +33,27 @@ impl KnowledgeBase {
             .enumerate()
             .map(|(i, e)| (e.id.clone(), i as u32))
             .collect();
+        let city_level = base
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| is_city_level(e))
+            .map(|(i, _)| i as u32)
+            .collect();
         KnowledgeBase {
             base,
             index,
             loaded_at: SystemTime::now(),
             by_id,
+            city_level,
         }
+    }
+
+    /// Whether entry `i` is a subdivision that is a city itself: a special
+    /// municipality (Kaohsiung City), a municipality (Beijing Shi), a
+    /// metropolitan city (Busan), by its ISO 3166-2 subdivision type.
+    pub fn is_city_level(&self, i: u32) -> bool {
+        self.city_level.contains(&i)
     }
 
     pub fn name(&self) -> &str {
@@ -134,6 +152,14 @@ impl Knowledge {
         bases.sort_by_key(rank);
         *current = Arc::new(Snapshot { bases });
     }
+}
+
+fn is_city_level(entry: &Entry) -> bool {
+    entry.kind == Kind::Region
+        && entry.metadata.get("subdivision_type").is_some_and(|t| {
+            let t = t.to_ascii_lowercase();
+            t.contains("city") || t.contains("municipality")
+        })
 }
 
 #[cfg(test)]

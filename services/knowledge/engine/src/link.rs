@@ -151,36 +151,35 @@ pub(crate) fn candidates(base: &KnowledgeBase, entity: &InputEntity) -> Vec<Cand
     if out.iter().any(|c| c.form_weight >= 1.0) {
         out.retain(|c| c.form_weight >= 1.0);
     }
-    let twins: Vec<bool> = out.iter().map(|c| is_city_twin(base, c, &out)).collect();
-    let mut twin = twins.into_iter();
-    out.retain(|_| !twin.next().unwrap_or(false));
+    let twins: Vec<u32> = out
+        .iter()
+        .filter(|c| is_city_twin(base, c, &out))
+        .map(|c| c.entry)
+        .collect();
+    out.retain(|c| !twins.contains(&c.entry));
     out
 }
 
-/// Whether `candidate` is a subdivision that is a city itself (a special
-/// municipality such as Kaohsiung City, a municipality such as Beijing Shi,
-/// a metropolitan city such as Busan) named like a city candidate of the
+/// Whether `candidate` is a subdivision that is a city itself
+/// ([`KnowledgeBase::is_city_level`]) named like a city candidate of the
 /// same country: one place, which the city stands for (it has coordinates
 /// and a population), rather than two rivals that would split the
 /// confidence and leave "Kaohsiung" without a link.
 fn is_city_twin(base: &KnowledgeBase, candidate: &Candidate, all: &[Candidate]) -> bool {
+    if !base.is_city_level(candidate.entry) {
+        return false;
+    }
     let Some(region) = base.entry(candidate.entry) else {
         return false;
     };
-    let city_like = region.kind == Kind::Region
-        && region.metadata.get("subdivision_type").is_some_and(|t| {
-            let t = t.to_ascii_lowercase();
-            t.contains("city") || t.contains("municipality")
-        });
-    city_like
-        && all.iter().any(|other| {
-            other.form_weight >= candidate.form_weight
-                && base.entry(other.entry).is_some_and(|city| {
-                    city.kind == Kind::City
-                        && city.country_code.is_some()
-                        && city.country_code == region.country_code
-                })
-        })
+    all.iter().any(|other| {
+        other.form_weight >= candidate.form_weight
+            && base.entry(other.entry).is_some_and(|city| {
+                city.kind == Kind::City
+                    && city.country_code.is_some()
+                    && city.country_code == region.country_code
+            })
+    })
 }
 
 /// "taitung county" -> ("taitung", region).
