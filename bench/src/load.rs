@@ -272,14 +272,14 @@ fn document(article: &Article) -> Document {
 /// The article as the gateway gets it: its text, or with `html` the page a
 /// CMS would store (`corpus::as_html`).
 fn gateway_document(article: &Article, html: bool) -> Document {
-    if !html {
-        return document(article);
-    }
-    Document {
-        id: article.id.clone(),
-        text: crate::corpus::as_html(&article.text),
-        content_type: ContentType::Html as i32,
-        ..Default::default()
+    if html {
+        Document {
+            text: crate::corpus::as_html(&article.text),
+            content_type: ContentType::Html as i32,
+            ..document(article)
+        }
+    } else {
+        document(article)
     }
 }
 

@@ -183,6 +183,24 @@ async fn lookup_ids(running: &Running, query: &str) -> Vec<String> {
         .collect()
 }
 
+/// A request to link `name`, typed `entity_type`, where `text` first says it.
+fn link_one(text: &str, name: &str, entity_type: EntityType) -> LinkRequest {
+    LinkRequest {
+        document: Some(Document {
+            text: text.to_owned(),
+            ..Default::default()
+        }),
+        entities: vec![entity(
+            "e1",
+            name,
+            entity_type,
+            vec![mention(text, name, 0)],
+            1.0,
+        )],
+        ..Default::default()
+    }
+}
+
 /// UTF-16 offset of byte `byte` of `text`.
 fn utf16(text: &str, byte: usize) -> u32 {
     text[..byte].encode_utf16().count() as u32
@@ -306,19 +324,8 @@ async fn a_name_the_text_places_comes_back_a_location_saying_what_it_was() {
         .client()
         .await
         .link(LinkRequest {
-            document: Some(Document {
-                text: text.to_owned(),
-                ..Default::default()
-            }),
-            entities: vec![entity(
-                "e1",
-                "Kaohsiung",
-                EntityType::Organization,
-                vec![mention(text, "Kaohsiung", 0)],
-                1.0,
-            )],
             add_missed_entities: Some(false),
-            ..Default::default()
+            ..link_one(text, "Kaohsiung", EntityType::Organization)
         })
         .await
         .unwrap()
@@ -590,20 +597,7 @@ async fn a_50_mb_base_loads_and_a_shared_alias_stays_bounded() {
     // Link: no entry stands out, so no link, and an answer.
     let text = "Floods hit Springfield.";
     let response = client
-        .link(LinkRequest {
-            document: Some(Document {
-                text: text.to_owned(),
-                ..Default::default()
-            }),
-            entities: vec![entity(
-                "e1",
-                "Springfield",
-                EntityType::Location,
-                vec![mention(text, "Springfield", 0)],
-                1.0,
-            )],
-            ..Default::default()
-        })
+        .link(link_one(text, "Springfield", EntityType::Location))
         .await
         .unwrap()
         .into_inner();

@@ -11,7 +11,8 @@
 #   tools/news_ner/eval.sh --pipeline        Copydesk as a gateway answer is: the
 #                                            entity engine, then the knowledge stage
 #                                            (names the NER missed that the default
-#                                            base knows without ambiguity added)
+#                                            base knows without ambiguity added,
+#                                            names the text places typed LOCATION)
 #
 # Copydesk runs in-process (the news_ner_predict example of
 # copydesk-entities, release build, the model under models/); spaCy runs in
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
     --no-spacy) spacy=0 ;;
     --pipeline) pipeline=1 ;;
     --show-errors) extra+=(--show-errors) ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "usage: $0 [--split dev|heldout|all] [--no-spacy] [--show-errors] [--pipeline]" >&2; exit 2 ;;
   esac
   shift

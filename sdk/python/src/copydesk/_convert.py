@@ -150,7 +150,7 @@ def _tokens(tokens: Sequence[common_pb2.Token]) -> List[Token]:
     # object.__setattr__ (about 0.55 us a token here); a story has hundreds
     # of tokens, which made them half of the SDK's CPU per document. Filling
     # the new instance's __dict__ leaves exactly what __init__ would (Token
-    # has no __post_init__ or slots; test_helpers checks they are equal) in
+    # has no __post_init__ or slots; test_contract checks they are equal) in
     # half the time.
     new = object.__new__
     out: List[Token] = []
