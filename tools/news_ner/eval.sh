@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     --no-spacy) spacy=0 ;;
     --pipeline) pipeline=1 ;;
     --show-errors) extra+=(--show-errors) ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "usage: $0 [--split dev|heldout|all] [--no-spacy] [--show-errors] [--pipeline]" >&2; exit 2 ;;
   esac
   shift
