@@ -7,6 +7,7 @@
 
 mod extract;
 mod references;
+pub mod sample;
 mod shortcodes;
 mod source_map;
 
