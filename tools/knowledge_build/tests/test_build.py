@@ -120,3 +120,30 @@ def test_known_entries(base):
     assert sorted(congo) == ["CD", "CG"]
     kyiv = by_id["geonames:703448"]
     assert kyiv["kind"] == "city" and "Kiev" in kyiv["aliases"]
+
+
+def test_company_short_names():
+    short = build.company_table.short_names
+    assert short("Chevron Corporation") == ["Chevron"]
+    assert short("Tesla, Inc.") == ["Tesla"]
+    assert short("Alphabet Inc. (Class C)") == ["Alphabet Inc.", "Alphabet"]
+    assert short("Volkswagen Group") == ["Volkswagen"]
+    # Two letters name anything.
+    assert short("BT Group") == []
+
+
+def test_companies_in_the_committed_base():
+    companies = [json.loads(line) for line in (BASE / "companies.jsonl").read_text(encoding="utf-8").splitlines()]
+    by_name = {c["name"]: c for c in companies}
+    assert len(companies) > 1500
+    assert by_name["Chevron Corporation"]["aliases"] == ["Chevron"]
+    assert by_name["Chevron Corporation"]["prior"] == build.company_table.COMPANY_PRIOR
+    # An English word as a name: kept where the hand table says news uses
+    # it, with the prior that keeps the service from adding or retyping it.
+    assert "Shell" in by_name["Shell plc"]["aliases"]
+    assert by_name["Shell plc"]["prior"] == build.company_table.COMMON_WORD_COMPANY_PRIOR
+    # ... and dropped where only the legal form was taken off.
+    assert all("City" not in c.get("aliases", []) for c in companies)
+    # A company does not place a story in its country.
+    assert all("country_code" not in c for c in companies)
+    assert all(c["kind"] == "company" and c["type"] == "ORGANIZATION" for c in companies)
