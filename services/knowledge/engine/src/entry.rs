@@ -46,6 +46,7 @@ pub enum Kind {
     City,
     Organisation,
     Agency,
+    Company,
     Person,
     Topic,
     Other(Box<str>),
@@ -62,6 +63,7 @@ impl Kind {
             "city" => Kind::City,
             "organisation" | "organization" => Kind::Organisation,
             "agency" => Kind::Agency,
+            "company" => Kind::Company,
             "person" => Kind::Person,
             "topic" => Kind::Topic,
             "" => match coarse {
@@ -81,6 +83,7 @@ impl Kind {
             Kind::City => "city",
             Kind::Organisation => "organisation",
             Kind::Agency => "agency",
+            Kind::Company => "company",
             Kind::Person => "person",
             Kind::Topic => "topic",
             Kind::Other(other) => other,
@@ -130,7 +133,25 @@ pub struct Entry {
     pub metadata: BTreeMap<String, String>,
 }
 
+/// The prior from which a company's name is taken to mean the company
+/// wherever it is written capitalised: the default base gives companies
+/// whose names include an English word ("Shell", "Target") less.
+const DISTINCT_COMPANY_PRIOR: f32 = 0.6;
+
 impl Entry {
+    /// Whether the entry is a company whose name is no English word, so
+    /// that the NER's missing or mistyping it may be mended.
+    pub fn is_distinct_company(&self) -> bool {
+        self.kind == Kind::Company && self.prior >= DISTINCT_COMPANY_PRIOR
+    }
+
+    /// Whether a name the NER typed otherwise is this organisation's: an
+    /// organisation or news agency of the hand-written table, or a
+    /// distinct company.
+    pub fn is_distinct_organisation(&self) -> bool {
+        matches!(self.kind, Kind::Organisation | Kind::Agency) || self.is_distinct_company()
+    }
+
     /// A bare entry: for tests and tools that build bases in code.
     pub fn new(id: &str, name: &str, coarse: CoarseType, kind: Kind, prior: f32) -> Entry {
         Entry {

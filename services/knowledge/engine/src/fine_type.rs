@@ -1,6 +1,6 @@
 //! The finer, OntoNotes-style type a link decides: a country, territory,
-//! region or city is a GPE, a nationality a NORP, an organisation or news
-//! agency an ORG. Other kinds (a newsroom's topics, people) decide nothing,
+//! region or city is a GPE, a nationality a NORP, an organisation, news
+//! agency or company an ORG. Other kinds (a newsroom's topics, people) decide nothing,
 //! and the coarse type keeps its meaning either way.
 
 use crate::document::Link;
@@ -22,7 +22,7 @@ pub fn of_link(link: &Link) -> Option<FineType> {
     let entry = link.entry()?;
     match entry.kind {
         Kind::Country | Kind::Territory | Kind::Region | Kind::City => Some(FineType::Gpe),
-        Kind::Organisation | Kind::Agency => Some(FineType::Org),
+        Kind::Organisation | Kind::Agency | Kind::Company => Some(FineType::Org),
         Kind::Person | Kind::Topic | Kind::Other(_) => None,
     }
 }

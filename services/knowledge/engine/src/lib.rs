@@ -49,21 +49,22 @@ pub use lookup::{Hit, Query, lookup};
 /// the NER missed (when `options.add_missed`), renormalises salience and
 /// sums it into topics.
 pub fn link(snapshot: &Snapshot, document: &Document<'_>, options: &Options<'_>) -> Linked {
-    // Names the text places are linked as places (a copy of the entities
-    // only when there is one).
-    let retyped = retype::places(snapshot, document, options);
-    let as_places: Option<Vec<InputEntity>> = retyped.iter().any(Option::is_some).then(|| {
-        document
-            .entities
-            .iter()
-            .zip(&retyped)
-            .map(|(entity, retyped)| InputEntity {
-                coarse: retyped.or(entity.coarse),
-                ..entity.clone()
-            })
-            .collect()
-    });
-    let to_link = as_places.as_deref().unwrap_or(document.entities);
+    // Names the text places are linked as places, companies' names as
+    // companies (a copy of the entities only when there is one).
+    let retyped = retype::types(snapshot, document, options);
+    let retyped_entities: Option<Vec<InputEntity>> =
+        retyped.iter().any(Option::is_some).then(|| {
+            document
+                .entities
+                .iter()
+                .zip(&retyped)
+                .map(|(entity, retyped)| InputEntity {
+                    coarse: retyped.or(entity.coarse),
+                    ..entity.clone()
+                })
+                .collect()
+        });
+    let to_link = retyped_entities.as_deref().unwrap_or(document.entities);
     let links = link::link_entities(snapshot, document, to_link, options);
     let mut entities: Vec<LinkedEntity> = links
         .into_iter()

@@ -1,6 +1,6 @@
 //! Names the NER missed that a base knows without ambiguity: countries and
-//! territories, cities of a million people or more, and the newsroom's own
-//! tags. The tokens are scanned for the longest run (first and last token
+//! territories, cities of a million people or more, companies whose names
+//! are no English word, and the newsroom's own tags. The tokens are scanned for the longest run (first and last token
 //! capitalised) whose folded text is a name in some base, outside every
 //! mention the request has, that no base gives to more than one entry and
 //! that no request entity already links to.
@@ -34,6 +34,7 @@ fn addable(base: &KnowledgeBase, entry: u32, form: u32) -> bool {
     match e.kind {
         Kind::Country | Kind::Territory => true,
         Kind::City => e.population.unwrap_or(0) >= BIG_CITY,
+        Kind::Company => e.is_distinct_company(),
         _ => false,
     }
 }

@@ -1,5 +1,7 @@
-//! Names the NER typed as a person, an organisation or "other" that the
-//! text itself places, and the bases know only as places: every mention
+//! Names the NER typed wrong that the bases and the text type for sure.
+//!
+//! **Places.** A name typed as a person, an organisation or "other" that
+//! the text itself places, and the bases know only as places: every mention
 //! follows a locative preposition ("based in Kyoto", "around El Fasher",
 //! "from Fujian", "off Hualien"), no base has an entry of the entity's own
 //! type under that name, and its places include one of some size. Such an
@@ -10,9 +12,19 @@
 //! "in" is rare. On the news development set this separates the places the
 //! model mistyped (Kyoto, El Fasher, Fujian, Taylor, Hualien) from the
 //! names that only share a place's spelling ("Brent crude", "Meta said").
+//!
+//! **Organisations.** A name typed as a person, a place or "other" whose
+//! whole name is an organisation's, a party's, a news agency's or a
+//! company's whose names are no English word
+//! ([`Entry::is_distinct_organisation`]: "Google", "Airbus", "ASEAN",
+//! "Kuomintang", not "Shell"), when no base has an entry of the entity's
+//! own type under that name and no mention follows a locative preposition
+//! (nor, for a name typed as a place, "the": "the Amazon"). The NER reads an unfamiliar brand as
+//! whatever its shape suggests ("Warner Bros." as a person); a listed
+//! company's name is rarely anything else.
 
 use crate::document::{Document, InputEntity, Options};
-use crate::entry::CoarseType;
+use crate::entry::{CoarseType, Entry};
 use crate::knowledge::Snapshot;
 use crate::link::candidates;
 
@@ -33,9 +45,10 @@ const LOCATIVE: &[&str] = &[
 /// place the name must have: 0.6 is a town of about 60,000 people.
 const MIN_PRIOR: f32 = 0.6;
 
-/// For each of `document`'s entities, LOCATION when it should be linked
-/// (and typed) as a place; None for the others.
-pub(crate) fn places(
+/// For each of `document`'s entities, the type it should be linked (and
+/// typed) as when that is not the NER's: LOCATION for a place, ORGANIZATION
+/// for an organisation; None for the others.
+pub(crate) fn types(
     snapshot: &Snapshot,
     document: &Document<'_>,
     options: &Options<'_>,
@@ -44,7 +57,13 @@ pub(crate) fn places(
         .entities
         .iter()
         .map(|entity| {
-            is_placed(snapshot, document.text, entity, options).then_some(CoarseType::Location)
+            if is_placed(snapshot, document.text, entity, options) {
+                Some(CoarseType::Location)
+            } else if is_organisation(snapshot, document.text, entity, options) {
+                Some(CoarseType::Organization)
+            } else {
+                None
+            }
         })
         .collect()
 }
@@ -79,14 +98,58 @@ fn is_placed(snapshot: &Snapshot, text: &str, entity: &InputEntity, options: &Op
     placed
 }
 
+fn is_organisation(
+    snapshot: &Snapshot,
+    text: &str,
+    entity: &InputEntity,
+    options: &Options<'_>,
+) -> bool {
+    let Some(coarse) = entity.coarse else {
+        return false;
+    };
+    if coarse == CoarseType::Organization
+        || entity.mentions.is_empty()
+        || entity.mentions.iter().any(|m| {
+            // "in the Amazon": a place; "the Kuomintang" is fine.
+            follows_locative(text, m.span.start)
+                || (coarse == CoarseType::Location && word_before(text, m.span.start) == "the")
+        })
+    {
+        return false;
+    }
+    let as_organisation = InputEntity {
+        coarse: Some(CoarseType::Organization),
+        ..entity.clone()
+    };
+    let mut organisation = false;
+    for base in snapshot.selected(options.bases) {
+        if !candidates(base, entity).is_empty() {
+            return false;
+        }
+        // The whole name, not a shorter mention ("Apple" of "Apple Bay").
+        organisation |= candidates(base, &as_organisation)
+            .iter()
+            .filter(|c| c.form_weight >= 1.0)
+            .filter_map(|c| base.entry(c.entry))
+            .any(Entry::is_distinct_organisation);
+    }
+    organisation
+}
+
 /// Whether the word before `start` in `text` is a locative preposition.
 fn follows_locative(text: &str, start: usize) -> bool {
+    let word = word_before(text, start);
+    LOCATIVE.iter().any(|l| word.eq_ignore_ascii_case(l))
+}
+
+/// The run of letters that ends last before `start`, lower-cased.
+fn word_before(text: &str, start: usize) -> String {
     let before = text.get(..start).unwrap_or_default().trim_end();
-    let word = before
+    before
         .rsplit(|c: char| !c.is_alphabetic())
         .next()
-        .unwrap_or_default();
-    LOCATIVE.iter().any(|l| word.eq_ignore_ascii_case(l))
+        .unwrap_or_default()
+        .to_lowercase()
 }
 
 #[cfg(test)]

@@ -56,6 +56,11 @@ const PLACES: &str = r#"
 {"id":"p:kyiv","name":"Kyiv","aliases":["Kiev"],"type":"LOCATION","kind":"city","prior":0.79,"country_code":"UA","parent":"c:ua","population":2900000}
 {"id":"org:un","name":"United Nations","aliases":["UN"],"type":"ORGANIZATION","kind":"organisation","prior":0.9}
 {"id":"p:kyoto","name":"Kyoto","type":"LOCATION","kind":"city","prior":0.77,"country_code":"JP","population":1460000}
+{"id":"co:warner","name":"Warner Bros.","aliases":["Warner Brothers"],"type":"ORGANIZATION","kind":"company","prior":0.8}
+{"id":"co:exxon","name":"ExxonMobil","aliases":["Exxon"],"type":"ORGANIZATION","kind":"company","prior":0.8}
+{"id":"co:shell","name":"Shell plc","aliases":["Shell"],"type":"ORGANIZATION","kind":"company","prior":0.4}
+{"id":"org:kmt","name":"Kuomintang","aliases":["KMT"],"type":"ORGANIZATION","kind":"organisation","prior":0.9}
+{"id":"co:kyoto-bank","name":"Kyoto Bank","type":"ORGANIZATION","kind":"company","prior":0.8}
 {"id":"p:smallville","name":"Smallville","type":"LOCATION","kind":"city","prior":0.52,"country_code":"US","population":16000}
 "#;
 
@@ -281,6 +286,67 @@ fn a_name_the_text_places_is_linked_and_typed_as_a_place() {
 }
 
 #[test]
+fn an_organisation_name_is_linked_and_typed_as_an_organisation() {
+    let typed = |text: &str, entity: InputEntity| {
+        let linked = run(text, &[entity], false);
+        let e = &linked.entities[0];
+        let id = e
+            .links
+            .first()
+            .and_then(|l| l.entry())
+            .map(|x| x.id.clone());
+        (e.coarse, id, e.fine_type)
+    };
+    let organisation = Some(CoarseType::Organization);
+
+    // The whole name is a company's: an organisation, whatever the NER said.
+    let text = "Warner Bros. said the film would open in March.";
+    let person = entity(text, "Warner Bros.", CoarseType::Person, &[]);
+    assert_eq!(
+        typed(text, person),
+        (
+            organisation,
+            Some("co:warner".to_owned()),
+            Some(FineType::Org)
+        )
+    );
+    let text = "Exxon and its rivals cut output.";
+    let misc = entity(text, "Exxon", CoarseType::Misc, &[]);
+    assert_eq!(typed(text, misc).0, organisation);
+    // A party of the hand-written table, after "the" too.
+    let text = "Lawmakers of the Kuomintang walked out.";
+    let misc = entity(text, "Kuomintang", CoarseType::Misc, &[]);
+    assert_eq!(
+        typed(text, misc),
+        (
+            organisation,
+            Some("org:kmt".to_owned()),
+            Some(FineType::Org)
+        )
+    );
+    // A company whose name is an English word is left to the NER.
+    let text = "Shell raised its dividend.";
+    let person = entity(text, "Shell", CoarseType::Person, &[]);
+    assert_eq!(typed(text, person), (None, None, None));
+    // After "the" or a locative preposition the name is a place's.
+    let text = "Troops in the Exxon were moved.";
+    let location = loc(text, "Exxon");
+    assert_eq!(typed(text, location), (None, None, None));
+    // A shorter mention matching a company does not make the entity one.
+    let text = "Kyoto Bank Street was closed; Kyoto Bank Street reopened.";
+    let location = entity(
+        text,
+        "Kyoto Bank Street",
+        CoarseType::Location,
+        &["Kyoto Bank"],
+    );
+    assert_eq!(typed(text, location).0, None);
+    // A name the base also has as a place of the NER's type stays a place.
+    let text = "Kyoto said profit rose.";
+    assert_eq!(typed(text, loc(text, "Kyoto")).0, None);
+}
+
+#[test]
 fn congo_is_one_of_two_countries() {
     let text = "Aid reached Congo this week.";
     assert_eq!(linked_ids(text, &[loc(text, "Congo")]), [""]);
@@ -374,4 +440,13 @@ fn unambiguous_missed_names_are_added() {
 
     // Kinshasa is a big city, but the NER found it: not added twice.
     assert!(linked.added.iter().all(|a| a.name != "Kinshasa"));
+
+    // A company is added when its name is no English word.
+    let text = "ExxonMobil said output fell. Shell said output rose.";
+    let added: Vec<String> = run(text, &[], true)
+        .added
+        .iter()
+        .map(|a| a.links[0].entry().unwrap().id.clone())
+        .collect();
+    assert_eq!(added, ["co:exxon"]);
 }
