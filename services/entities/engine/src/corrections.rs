@@ -901,3 +901,115 @@ fn follows_office_of(tokens: &[Token<'_>], start: usize, sentence_start: usize) 
         && matches!(lower(&tokens[i - 1]).as_str(), "of" | "for")
         && in_list(&tokens[i - 2], &TITLES)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use copydesk_segmenter::Segmenter;
+
+    /// The names `correct` makes of `text` when the model found `found`
+    /// (the first occurrence of each phrase, whole tokens).
+    fn corrected(text: &str, found: &[(&str, NameLabel)]) -> Vec<(String, NameLabel)> {
+        let seg = Segmenter::new().segment(text, Some("en"));
+        let mut names = vec![Vec::new(); seg.sentences.len()];
+        for (phrase, label) in found {
+            let begin = text.find(phrase).expect("phrase in text");
+            let end = begin + phrase.len();
+            let first = seg.tokens.iter().position(|t| t.span.start == begin);
+            let last = seg.tokens.iter().position(|t| t.span.end == end);
+            let (Some(first), Some(last)) = (first, last) else {
+                panic!("{phrase:?} is not whole tokens");
+            };
+            let sentence = seg
+                .sentences
+                .iter()
+                .position(|s| s.token_start <= first && last < s.token_end)
+                .expect("phrase in one sentence");
+            let offset = seg.sentences[sentence].token_start;
+            names[sentence].push(NameSpan {
+                start: first - offset,
+                end: last + 1 - offset,
+                label: *label,
+            });
+        }
+        for sentence in &mut names {
+            sentence.sort_by_key(|s| s.start);
+        }
+        correct(&seg, &names)
+            .iter()
+            .zip(&seg.sentences)
+            .flat_map(|(spans, sentence)| {
+                spans.iter().map(|s| {
+                    let start = seg.tokens[sentence.token_start + s.start].span.start;
+                    let end = seg.tokens[sentence.token_start + s.end - 1].span.end;
+                    (text[start..end].to_owned(), s.label)
+                })
+            })
+            .collect()
+    }
+
+    fn owned(names: &[(&str, NameLabel)]) -> Vec<(String, NameLabel)> {
+        names.iter().map(|(n, l)| ((*n).to_owned(), *l)).collect()
+    }
+
+    use NameLabel::{Location as Loc, Organization as Org, Person as Per};
+
+    #[test]
+    fn an_office_before_a_name_is_cut_off_and_the_person_kept() {
+        let text = "Minister of Economic Affairs Kuo Jyh-huei said on Monday that prices rose.";
+        let found = [("Economic Affairs Kuo Jyh-huei", Org)];
+        assert_eq!(corrected(text, &found), owned(&[("Kuo Jyh-huei", Per)]));
+    }
+
+    #[test]
+    fn a_photo_credit_is_an_agency_not_a_place() {
+        let text = "Rain fell all day.\n\nPhoto: Reuters";
+        assert_eq!(
+            corrected(text, &[("Reuters", Loc)]),
+            owned(&[("Reuters", Org)])
+        );
+    }
+
+    #[test]
+    fn a_ministry_is_named_in_full() {
+        let text = "Officials of the Ministry of Health and Welfare met on Monday.";
+        assert_eq!(
+            corrected(text, &[("Health and Welfare", Org)]),
+            owned(&[("Ministry of Health and Welfare", Org)])
+        );
+    }
+
+    #[test]
+    fn a_bylines_names_are_people_and_time_stamps_are_no_names() {
+        let text = "By JANE DOE\n\nUpdated Wed 10:15\n\nThe river rose.";
+        let found = [("JANE DOE", Org), ("Updated", Org), ("Wed", Org)];
+        assert_eq!(corrected(text, &found), owned(&[("JANE DOE", Per)]));
+    }
+
+    #[test]
+    fn coordinated_places_after_a_preposition_are_two_names() {
+        let text = "Heavy rain fell in Tainan and Kaohsiung on Sunday.";
+        let got = corrected(text, &[("Tainan and Kaohsiung", Org)]);
+        let names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["Tainan", "Kaohsiung"]);
+    }
+
+    #[test]
+    fn an_index_is_named_with_its_number() {
+        let text = "The S&P 500 fell on Monday.";
+        assert_eq!(
+            corrected(text, &[("S&P", Org)]),
+            owned(&[("S&P 500", NameLabel::Misc)])
+        );
+    }
+
+    #[test]
+    fn a_sentence_opening_with_a_known_surname_names_the_person() {
+        let text = "President Lai Ching-te spoke in Taipei. Lai on Monday said talks would resume.";
+        let got = corrected(text, &[("Lai Ching-te", Per), ("Taipei", Loc)]);
+        assert_eq!(
+            got,
+            owned(&[("Lai Ching-te", Per), ("Taipei", Loc), ("Lai", Per)])
+        );
+    }
+}
