@@ -26,7 +26,7 @@
 use crate::document::{Document, InputEntity, Options};
 use crate::entry::{CoarseType, Entry};
 use crate::knowledge::Snapshot;
-use crate::link::candidates;
+use crate::link::{Candidate, candidates};
 
 /// Words after which a name is a place.
 const LOCATIVE: &[&str] = &[
@@ -81,21 +81,9 @@ fn is_placed(snapshot: &Snapshot, text: &str, entity: &InputEntity, options: &Op
     {
         return false;
     }
-    let as_place = InputEntity {
-        coarse: Some(CoarseType::Location),
-        ..entity.clone()
-    };
-    let mut placed = false;
-    for base in snapshot.selected(options.bases) {
-        if !candidates(base, entity).is_empty() {
-            return false;
-        }
-        placed |= candidates(base, &as_place)
-            .iter()
-            .filter_map(|c| base.entry(c.entry))
-            .any(|e| e.prior >= MIN_PRIOR);
-    }
-    placed
+    known_only_as(snapshot, entity, options, CoarseType::Location, |_, e| {
+        e.prior >= MIN_PRIOR
+    })
 }
 
 fn is_organisation(
@@ -117,23 +105,39 @@ fn is_organisation(
     {
         return false;
     }
-    let as_organisation = InputEntity {
-        coarse: Some(CoarseType::Organization),
+    // The whole name, not a shorter mention ("Apple" of "Apple Bay").
+    known_only_as(
+        snapshot,
+        entity,
+        options,
+        CoarseType::Organization,
+        |c, e| c.form_weight >= 1.0 && e.is_distinct_organisation(),
+    )
+}
+
+/// Whether no base has an entry of `entity`'s own type under its names
+/// and some base has one of type `other` that `fits`.
+fn known_only_as(
+    snapshot: &Snapshot,
+    entity: &InputEntity,
+    options: &Options<'_>,
+    other: CoarseType,
+    fits: impl Fn(&Candidate, &Entry) -> bool,
+) -> bool {
+    let as_other = InputEntity {
+        coarse: Some(other),
         ..entity.clone()
     };
-    let mut organisation = false;
+    let mut found = false;
     for base in snapshot.selected(options.bases) {
         if !candidates(base, entity).is_empty() {
             return false;
         }
-        // The whole name, not a shorter mention ("Apple" of "Apple Bay").
-        organisation |= candidates(base, &as_organisation)
+        found |= candidates(base, &as_other)
             .iter()
-            .filter(|c| c.form_weight >= 1.0)
-            .filter_map(|c| base.entry(c.entry))
-            .any(Entry::is_distinct_organisation);
+            .any(|c| base.entry(c.entry).is_some_and(|e| fits(c, e)));
     }
-    organisation
+    found
 }
 
 /// Whether the word before `start` in `text` is a locative preposition.

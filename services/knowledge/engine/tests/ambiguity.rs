@@ -150,6 +150,22 @@ fn linked_ids(text: &str, entities: &[InputEntity]) -> Vec<String> {
         .collect()
 }
 
+/// The type the linker gave `entity` (None: the NER's stands), the id it
+/// links to and the finer type of that link.
+fn retyped(
+    text: &str,
+    entity: InputEntity,
+) -> (Option<CoarseType>, Option<String>, Option<FineType>) {
+    let linked = run(text, &[entity], false);
+    let e = &linked.entities[0];
+    let id = e
+        .links
+        .first()
+        .and_then(|l| l.entry())
+        .map(|x| x.id.clone());
+    (e.coarse, id, e.fine_type)
+}
+
 fn loc(text: &str, name: &str) -> InputEntity {
     entity(text, name, CoarseType::Location, &[])
 }
@@ -246,14 +262,8 @@ fn a_city_and_its_city_level_subdivision_are_one_place() {
 #[test]
 fn a_name_the_text_places_is_linked_and_typed_as_a_place() {
     let typed = |text: &str, entity: InputEntity| {
-        let linked = run(text, &[entity], false);
-        let e = &linked.entities[0];
-        let id = e
-            .links
-            .first()
-            .and_then(|l| l.entry())
-            .map(|x| x.id.clone());
-        (e.coarse, id)
+        let (coarse, id, _) = retyped(text, entity);
+        (coarse, id)
     };
     let org = |text: &str, name: &str| entity(text, name, CoarseType::Organization, &[]);
 
@@ -287,16 +297,7 @@ fn a_name_the_text_places_is_linked_and_typed_as_a_place() {
 
 #[test]
 fn an_organisation_name_is_linked_and_typed_as_an_organisation() {
-    let typed = |text: &str, entity: InputEntity| {
-        let linked = run(text, &[entity], false);
-        let e = &linked.entities[0];
-        let id = e
-            .links
-            .first()
-            .and_then(|l| l.entry())
-            .map(|x| x.id.clone());
-        (e.coarse, id, e.fine_type)
-    };
+    let typed = retyped;
     let organisation = Some(CoarseType::Organization);
 
     // The whole name is a company's: an organisation, whatever the NER said.
