@@ -28,6 +28,7 @@ const DEFAULT: &str = r#"{"id":"c:tw","name":"Taiwan","aliases":["Republic of Ch
 {"id":"p:kaohsiung","name":"Kaohsiung","type":"LOCATION","kind":"city","prior":0.79,"country_code":"TW","parent":"c:tw","population":2770000}
 {"id":"c:ua","name":"Ukraine","type":"LOCATION","kind":"country","prior":1,"country_code":"UA","demonyms":["Ukrainian","Ukrainians"]}
 {"id":"org:cna","name":"Central News Agency","aliases":["CNA"],"type":"ORGANIZATION","kind":"agency","prior":0.9}
+{"id":"company:hon-hai","name":"Hon Hai Precision Industry","aliases":["Foxconn","Hon Hai"],"type":"ORGANIZATION","kind":"company","prior":0.8}
 "#;
 
 struct Running {
@@ -335,6 +336,28 @@ async fn a_name_the_text_places_comes_back_a_location_saying_what_it_was() {
     assert_eq!(placed.metadata["ner_type"], "ORGANIZATION");
     assert_eq!(placed.links[0].id, "p:kaohsiung");
     assert_eq!(placed.fine_type, v1::FineType::Gpe as i32);
+}
+
+#[tokio::test]
+async fn a_company_the_ner_took_for_a_person_comes_back_an_organisation() {
+    let running = start().await;
+    let text = "Foxconn said sales rose.";
+    let response = running
+        .client()
+        .await
+        .link(LinkRequest {
+            add_missed_entities: Some(false),
+            ..link_one(text, "Foxconn", EntityType::Person)
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let company = &response.entities[0];
+    assert_eq!(company.r#type, EntityType::Organization as i32);
+    assert_eq!(company.metadata["ner_type"], "PERSON");
+    assert_eq!(company.links[0].id, "company:hon-hai");
+    assert_eq!(company.links[0].kind, "company");
+    assert_eq!(company.fine_type, v1::FineType::Org as i32);
 }
 
 #[tokio::test]
