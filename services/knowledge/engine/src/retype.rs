@@ -19,7 +19,9 @@
 //! ([`Entry::is_distinct_organisation`]: "Google", "Airbus", "ASEAN",
 //! "Kuomintang", not "Shell"), when no base has an entry of the entity's
 //! own type under that name and no mention follows a locative preposition
-//! (nor, for a name typed as a place, "the": "the Amazon"). The NER reads an unfamiliar brand as
+//! (nor, for a name typed as a place, "the": "the Amazon"), and unless a
+//! name typed as a person reads as a full name ("Ralph Lauren" is a
+//! designer as often as his company). The NER reads an unfamiliar brand as
 //! whatever its shape suggests ("Warner Bros." as a person); a listed
 //! company's name is rarely anything else.
 
@@ -96,6 +98,7 @@ fn is_organisation(
         return false;
     };
     if coarse == CoarseType::Organization
+        || (coarse == CoarseType::Person && reads_as_full_name(&entity.name))
         || entity.mentions.is_empty()
         || entity.mentions.iter().any(|m| {
             // "in the Amazon": a place; "the Kuomintang" is fine.
@@ -113,6 +116,18 @@ fn is_organisation(
         CoarseType::Organization,
         |c, e| c.form_weight >= 1.0 && e.is_distinct_organisation(),
     )
+}
+
+/// Whether `name` is two words or more, each a capital and lower-case
+/// letters: a person's full name that is also a company's ("Ralph
+/// Lauren", "Charles Schwab") stays the person's.
+fn reads_as_full_name(name: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    words.len() >= 2
+        && words.iter().all(|w| {
+            let mut chars = w.chars();
+            chars.next().is_some_and(char::is_uppercase) && chars.all(char::is_lowercase)
+        })
 }
 
 /// Whether no base has an entry of `entity`'s own type under its names
@@ -168,5 +183,15 @@ mod tests {
         assert!(follows_locative(text, text.find("Fujian").unwrap()));
         assert!(!follows_locative(text, text.rfind("Kyoto").unwrap()));
         assert!(!follows_locative(text, 0));
+    }
+
+    #[test]
+    fn full_names_of_people() {
+        assert!(reads_as_full_name("Ralph Lauren"));
+        assert!(reads_as_full_name("Charles  River Schwab"));
+        assert!(!reads_as_full_name("Warner Bros."));
+        assert!(!reads_as_full_name("Google"));
+        assert!(!reads_as_full_name("JPMorgan Chase"));
+        assert!(!reads_as_full_name(""));
     }
 }

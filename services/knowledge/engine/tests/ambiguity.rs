@@ -60,6 +60,7 @@ const PLACES: &str = r#"
 {"id":"co:exxon","name":"ExxonMobil","aliases":["Exxon"],"type":"ORGANIZATION","kind":"company","prior":0.8}
 {"id":"co:shell","name":"Shell plc","aliases":["Shell"],"type":"ORGANIZATION","kind":"company","prior":0.4}
 {"id":"org:kmt","name":"Kuomintang","aliases":["KMT"],"type":"ORGANIZATION","kind":"organisation","prior":0.9}
+{"id":"co:ralph-lauren","name":"Ralph Lauren Corporation","aliases":["Ralph Lauren"],"type":"ORGANIZATION","kind":"company","prior":0.8}
 {"id":"co:kyoto-bank","name":"Kyoto Bank","type":"ORGANIZATION","kind":"company","prior":0.8}
 {"id":"p:smallville","name":"Smallville","type":"LOCATION","kind":"city","prior":0.52,"country_code":"US","population":16000}
 "#;
@@ -325,6 +326,10 @@ fn an_organisation_name_is_linked_and_typed_as_an_organisation() {
             Some(FineType::Org)
         )
     );
+    // A person's full name that is also a company's stays the person's.
+    let text = "Ralph Lauren showed his collection.";
+    let person = entity(text, "Ralph Lauren", CoarseType::Person, &[]);
+    assert_eq!(typed(text, person), (None, None, None));
     // A company whose name is an English word is left to the NER.
     let text = "Shell raised its dividend.";
     let person = entity(text, "Shell", CoarseType::Person, &[]);
