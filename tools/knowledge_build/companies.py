@@ -64,7 +64,10 @@ def short_names(name):
                     current = current[: -len(suffix)].rstrip(" ,")
                     out.append(current)
                     changed = True
-    if current.startswith("The ") and len(current) > 4:
+    # "The" is no part of a short name: "The Walt Disney Company" is "Walt
+    # Disney", not "The Walt Disney".
+    out = [n[4:] if n.startswith("The ") else n for n in out]
+    if current.startswith("The ") and len(current) > 4 and current[4:] not in out:
         out.append(current[4:])
     return [n for n in out if sum(c.isalpha() for c in n) >= MIN_ALIAS_LETTERS]
 

@@ -128,6 +128,7 @@ def test_company_short_names():
     assert short("Tesla, Inc.") == ["Tesla"]
     assert short("Alphabet Inc. (Class C)") == ["Alphabet Inc.", "Alphabet"]
     assert short("Volkswagen Group") == ["Volkswagen"]
+    assert short("The Walt Disney Company") == ["Walt Disney"]
     # Two letters name anything.
     assert short("BT Group") == []
 
