@@ -49,23 +49,26 @@ pub use lookup::{Hit, Query, lookup};
 /// the NER missed (when `options.add_missed`), renormalises salience and
 /// sums it into topics.
 pub fn link(snapshot: &Snapshot, document: &Document<'_>, options: &Options<'_>) -> Linked {
-    // Names the text places are linked as places, companies' names as
-    // companies (a copy of the entities only when there is one).
-    let retyped = retype::types(snapshot, document, options);
-    let retyped_entities: Option<Vec<InputEntity>> =
-        retyped.iter().any(Option::is_some).then(|| {
-            document
-                .entities
-                .iter()
-                .zip(&retyped)
-                .map(|(entity, retyped)| InputEntity {
-                    coarse: retyped.or(entity.coarse),
-                    ..entity.clone()
+    let bases: Vec<&Arc<KnowledgeBase>> = snapshot.selected(options.bases).collect();
+    let mut candidates: Vec<_> = document
+        .entities
+        .iter()
+        .map(|e| link::candidates_per_base(&bases, e, e.coarse))
+        .collect();
+    // Names the text places are linked as places, organisations' names as
+    // organisations: by the candidates of that type.
+    let retyped: Vec<Option<CoarseType>> =
+        retype::types(&bases, document.text, document.entities, &candidates)
+            .into_iter()
+            .zip(&mut candidates)
+            .map(|(retyped, candidates)| {
+                retyped.map(|r| {
+                    *candidates = r.candidates;
+                    r.coarse
                 })
-                .collect()
-        });
-    let to_link = retyped_entities.as_deref().unwrap_or(document.entities);
-    let links = link::link_entities(snapshot, document, to_link, options);
+            })
+            .collect();
+    let links = link::link_entities(&bases, document.text, &candidates, options.threshold);
     let mut entities: Vec<LinkedEntity> = links
         .into_iter()
         .zip(document.entities)
@@ -86,7 +89,12 @@ pub fn link(snapshot: &Snapshot, document: &Document<'_>, options: &Options<'_>)
             .collect();
         let missed = missed::find(snapshot, document, options.bases, &known);
         // Linked like any entity, in the document's context.
-        let missed_links = link::link_entities(snapshot, document, &missed, options);
+        let missed_candidates: Vec<_> = missed
+            .iter()
+            .map(|e| link::candidates_per_base(&bases, e, e.coarse))
+            .collect();
+        let missed_links =
+            link::link_entities(&bases, document.text, &missed_candidates, options.threshold);
         for (entity, links) in missed.into_iter().zip(missed_links) {
             let Some(coarse) = entity.coarse else {
                 continue;

@@ -29,10 +29,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::document::{Document, InputEntity, Link, Options};
+use crate::document::{InputEntity, Link};
 use crate::entry::{CoarseType, Entry, Kind};
 use crate::fold::fold;
-use crate::knowledge::{KnowledgeBase, Snapshot};
+use crate::knowledge::KnowledgeBase;
 use crate::lookup::compatible;
 
 /// Weight exponent per unit of prior.
@@ -97,11 +97,22 @@ pub(crate) struct Candidate {
     pub nationality: bool,
 }
 
-/// The candidates for `entity` in `base`.
-pub(crate) fn candidates(base: &KnowledgeBase, entity: &InputEntity) -> Vec<Candidate> {
-    let Some(coarse) = entity.coarse else {
-        return Vec::new();
-    };
+/// The candidates for `entity` in each of `bases`, looked up as type
+/// `coarse` (none without a type).
+pub(crate) fn candidates_per_base(
+    bases: &[&Arc<KnowledgeBase>],
+    entity: &InputEntity,
+    coarse: Option<CoarseType>,
+) -> Vec<Vec<Candidate>> {
+    bases
+        .iter()
+        .map(|base| coarse.map_or_else(Vec::new, |c| candidates(base, entity, c)))
+        .collect()
+}
+
+/// The candidates for `entity` in `base`, looked up as type `coarse`
+/// (the NER's, or the one [`crate::retype`] tries).
+fn candidates(base: &KnowledgeBase, entity: &InputEntity, coarse: CoarseType) -> Vec<Candidate> {
     let name = fold(&entity.name);
     let mut forms: Vec<(String, f32)> = vec![(name, 1.0)];
     for mention in &entity.mentions {
@@ -308,26 +319,20 @@ fn best(weights: &[f32]) -> Option<(usize, f32)> {
     (total > 0.0).then(|| (i, w / total))
 }
 
-/// Links every entity of `entities` in every selected base: at most one
-/// link per base, in search order.
+/// Links every entity of a document in each of `bases` (search order),
+/// given its candidates per base ([`candidates_per_base`]): at most one
+/// link per base.
 pub(crate) fn link_entities(
-    snapshot: &Snapshot,
-    document: &Document<'_>,
-    entities: &[InputEntity],
-    options: &Options<'_>,
+    bases: &[&Arc<KnowledgeBase>],
+    text: &str,
+    candidates: &[Vec<Vec<Candidate>>],
+    threshold: f32,
 ) -> Vec<Vec<Link>> {
-    let bases: Vec<&Arc<KnowledgeBase>> = snapshot.selected(options.bases).collect();
-    // Candidates per entity and base.
-    let candidates: Vec<Vec<Vec<Candidate>>> = entities
-        .iter()
-        .map(|entity| bases.iter().map(|b| candidates(b, entity)).collect())
-        .collect();
-
     let mut context = Context {
-        dateline_country: dateline_country(document.text, &bases),
+        dateline_country: dateline_country(text, bases),
         ..Context::default()
     };
-    let mut contributions = vec![Contribution::default(); entities.len()];
+    let mut contributions = vec![Contribution::default(); candidates.len()];
     for (e, per_base) in candidates.iter().enumerate() {
         for (base, cands) in bases.iter().zip(per_base) {
             if let Some((i, share)) = best(&weights(base, cands, None))
@@ -363,7 +368,7 @@ pub(crate) fn link_entities(
                         fit *= OTHER_MENTION_FIT;
                     }
                     let score = (share * fit).clamp(0.0, 1.0);
-                    (score >= options.threshold).then(|| Link {
+                    (score >= threshold).then(|| Link {
                         base: Arc::clone(base),
                         entry: c.entry,
                         score,

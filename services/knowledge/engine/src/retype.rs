@@ -25,10 +25,12 @@
 //! whatever its shape suggests ("Warner Bros." as a person); a listed
 //! company's name is rarely anything else.
 
-use crate::document::{Document, InputEntity, Options};
+use std::sync::Arc;
+
+use crate::document::InputEntity;
 use crate::entry::{CoarseType, Entry};
-use crate::knowledge::Snapshot;
-use crate::link::{Candidate, candidates};
+use crate::knowledge::KnowledgeBase;
+use crate::link::{Candidate, candidates_per_base};
 
 /// Words after which a name is a place.
 const LOCATIVE: &[&str] = &[
@@ -47,75 +49,76 @@ const LOCATIVE: &[&str] = &[
 /// place the name must have: 0.6 is a town of about 60,000 people.
 const MIN_PRIOR: f32 = 0.6;
 
-/// For each of `document`'s entities, the type it should be linked (and
-/// typed) as when that is not the NER's: LOCATION for a place, ORGANIZATION
+/// The type an entity should be linked (and typed) as when that is not
+/// the NER's, with its candidates of that type per base.
+pub(crate) struct Retyped {
+    pub coarse: CoarseType,
+    pub candidates: Vec<Vec<Candidate>>,
+}
+
+/// For each of `entities` (of the document `text`), given its candidates
+/// of its own type per base (`own`): LOCATION for a place, ORGANIZATION
 /// for an organisation; None for the others.
 pub(crate) fn types(
-    snapshot: &Snapshot,
-    document: &Document<'_>,
-    options: &Options<'_>,
-) -> Vec<Option<CoarseType>> {
-    document
-        .entities
+    bases: &[&Arc<KnowledgeBase>],
+    text: &str,
+    entities: &[InputEntity],
+    own: &[Vec<Vec<Candidate>>],
+) -> Vec<Option<Retyped>> {
+    entities
         .iter()
-        .map(|entity| {
-            if is_placed(snapshot, document.text, entity, options) {
-                Some(CoarseType::Location)
-            } else if is_organisation(snapshot, document.text, entity, options) {
-                Some(CoarseType::Organization)
-            } else {
-                None
+        .zip(own)
+        .map(|(entity, own)| {
+            let coarse = entity.coarse?;
+            if entity.mentions.is_empty() || own.iter().any(|c| !c.is_empty()) {
+                return None;
             }
+            placed(bases, text, entity, coarse)
+                .or_else(|| organisation(bases, text, entity, coarse))
         })
         .collect()
 }
 
-fn is_placed(snapshot: &Snapshot, text: &str, entity: &InputEntity, options: &Options<'_>) -> bool {
-    let Some(coarse) = entity.coarse else {
-        return false;
-    };
+fn placed(
+    bases: &[&Arc<KnowledgeBase>],
+    text: &str,
+    entity: &InputEntity,
+    coarse: CoarseType,
+) -> Option<Retyped> {
     if coarse == CoarseType::Location
-        || entity.mentions.is_empty()
         || !entity
             .mentions
             .iter()
             .all(|m| follows_locative(text, m.span.start))
     {
-        return false;
+        return None;
     }
-    known_only_as(snapshot, entity, options, CoarseType::Location, |_, e| {
+    known_as(bases, entity, CoarseType::Location, |_, e| {
         e.prior >= MIN_PRIOR
     })
 }
 
-fn is_organisation(
-    snapshot: &Snapshot,
+fn organisation(
+    bases: &[&Arc<KnowledgeBase>],
     text: &str,
     entity: &InputEntity,
-    options: &Options<'_>,
-) -> bool {
-    let Some(coarse) = entity.coarse else {
-        return false;
-    };
+    coarse: CoarseType,
+) -> Option<Retyped> {
     if coarse == CoarseType::Organization
         || (coarse == CoarseType::Person && reads_as_full_name(&entity.name))
-        || entity.mentions.is_empty()
         || entity.mentions.iter().any(|m| {
             // "in the Amazon": a place; "the Kuomintang" is fine.
             follows_locative(text, m.span.start)
-                || (coarse == CoarseType::Location && word_before(text, m.span.start) == "the")
+                || (coarse == CoarseType::Location
+                    && word_before(text, m.span.start).eq_ignore_ascii_case("the"))
         })
     {
-        return false;
+        return None;
     }
     // The whole name, not a shorter mention ("Apple" of "Apple Bay").
-    known_only_as(
-        snapshot,
-        entity,
-        options,
-        CoarseType::Organization,
-        |c, e| c.form_weight >= 1.0 && e.is_distinct_organisation(),
-    )
+    known_as(bases, entity, CoarseType::Organization, |c, e| {
+        c.form_weight >= 1.0 && e.is_distinct_organisation()
+    })
 }
 
 /// Whether `name` is two words or more, each a capital and lower-case
@@ -130,29 +133,24 @@ fn reads_as_full_name(name: &str) -> bool {
         })
 }
 
-/// Whether no base has an entry of `entity`'s own type under its names
-/// and some base has one of type `other` that `fits`.
-fn known_only_as(
-    snapshot: &Snapshot,
+/// `entity` as type `other`, when some base has an entry of that type
+/// under its names that `fits`.
+fn known_as(
+    bases: &[&Arc<KnowledgeBase>],
     entity: &InputEntity,
-    options: &Options<'_>,
     other: CoarseType,
     fits: impl Fn(&Candidate, &Entry) -> bool,
-) -> bool {
-    let as_other = InputEntity {
-        coarse: Some(other),
-        ..entity.clone()
-    };
-    let mut found = false;
-    for base in snapshot.selected(options.bases) {
-        if !candidates(base, entity).is_empty() {
-            return false;
-        }
-        found |= candidates(base, &as_other)
+) -> Option<Retyped> {
+    let candidates = candidates_per_base(bases, entity, Some(other));
+    let found = bases.iter().zip(&candidates).any(|(base, cands)| {
+        cands
             .iter()
-            .any(|c| base.entry(c.entry).is_some_and(|e| fits(c, e)));
-    }
-    found
+            .any(|c| base.entry(c.entry).is_some_and(|e| fits(c, e)))
+    });
+    found.then_some(Retyped {
+        coarse: other,
+        candidates,
+    })
 }
 
 /// Whether the word before `start` in `text` is a locative preposition.
@@ -161,14 +159,13 @@ fn follows_locative(text: &str, start: usize) -> bool {
     LOCATIVE.iter().any(|l| word.eq_ignore_ascii_case(l))
 }
 
-/// The run of letters that ends last before `start`, lower-cased.
-fn word_before(text: &str, start: usize) -> String {
+/// The run of letters that ends last before `start`.
+fn word_before(text: &str, start: usize) -> &str {
     let before = text.get(..start).unwrap_or_default().trim_end();
     before
         .rsplit(|c: char| !c.is_alphabetic())
         .next()
         .unwrap_or_default()
-        .to_lowercase()
 }
 
 #[cfg(test)]
