@@ -585,7 +585,7 @@ fn check_added(ours: &[Entity], linked: &[Entity], text: &str) -> Result<(), Str
 /// The entities with what the knowledge service said about them, in its
 /// order (by salience, renormalised when it added entities): each of
 /// `ours` takes its links, its finer type when one was found, its type
-/// when the service placed it, and its new salience, and keeps its own
+/// when the service retyped it, and its new salience, and keeps its own
 /// mentions and sentiment; entities it added
 /// come as they are. One of ours the answer lacks is kept, unlinked, at the
 /// end: linking never loses an entity.
@@ -600,8 +600,9 @@ fn merge_links(ours: Vec<Entity>, linked: Vec<Entity>) -> Vec<Entity> {
         match mine {
             Some(mut entity) => {
                 entity.links = found.links;
-                // A name the knowledge service placed (a LOCATION the NER
-                // typed otherwise; the metadata keeps the NER's type).
+                // A name the knowledge service retyped (a place or an
+                // organisation the NER typed otherwise; the metadata keeps
+                // the NER's type).
                 if found.r#type != entity.r#type {
                     entity.r#type = found.r#type;
                     entity.metadata.extend(found.metadata);

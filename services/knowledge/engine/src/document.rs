@@ -92,7 +92,8 @@ pub struct LinkedEntity {
     /// At most one per base, in search order (newsroom bases first).
     pub links: Vec<Link>,
     /// The type the entity should have instead of the NER's, when the text
-    /// and the bases place it (see `retype`): LOCATION, with a link.
+    /// and the bases decide it (see `retype`): LOCATION or ORGANIZATION,
+    /// with a link.
     pub coarse: Option<CoarseType>,
     pub fine_type: Option<FineType>,
     /// Renormalised when entities were added.

@@ -1,7 +1,7 @@
 //! The finer, OntoNotes-style type a link decides: a country, territory,
 //! region or city is a GPE, a nationality a NORP, an organisation, news
-//! agency or company an ORG. Other kinds (a newsroom's topics, people) decide nothing,
-//! and the coarse type keeps its meaning either way.
+//! agency or company an ORG. Other kinds (a newsroom's topics, people)
+//! decide nothing, and the coarse type keeps its meaning either way.
 
 use crate::document::Link;
 use crate::entry::Kind;

@@ -1,6 +1,7 @@
 //! Names the NER missed that a base knows without ambiguity: countries and
 //! territories, cities of a million people or more, companies whose names
-//! are no English word, and the newsroom's own tags. The tokens are scanned for the longest run (first and last token
+//! are no English word, and the newsroom's own tags. The tokens are scanned
+//! for the longest run (first and last token
 //! capitalised) whose folded text is a name in some base, outside every
 //! mention the request has, that no base gives to more than one entry and
 //! that no request entity already links to.

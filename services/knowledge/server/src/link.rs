@@ -196,8 +196,8 @@ pub fn link_checked(
     for (entity, linked) in entities.iter_mut().zip(&linked.entities) {
         entity.links = linked.links.iter().map(convert::link).collect();
         if let Some(coarse) = linked.coarse {
-            // The text and the bases place a name the NER typed otherwise:
-            // what it was stays visible.
+            // The text and the bases retype a name the NER typed otherwise
+            // (a place, an organisation): what it was stays visible.
             let was = v1::EntityType::try_from(entity.r#type).map_or_else(
                 |_| entity.r#type.to_string(),
                 |t| t.as_str_name().to_owned(),
