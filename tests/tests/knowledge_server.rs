@@ -202,6 +202,23 @@ fn link_one(text: &str, name: &str, entity_type: EntityType) -> LinkRequest {
     }
 }
 
+/// The entity a fresh server answers for `name`, typed `entity_type`, in
+/// `text`, with no missed names added.
+async fn linked_alone(text: &str, name: &str, entity_type: EntityType) -> Entity {
+    let running = start().await;
+    let response = running
+        .client()
+        .await
+        .link(LinkRequest {
+            add_missed_entities: Some(false),
+            ..link_one(text, name, entity_type)
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    response.entities.into_iter().next().unwrap()
+}
+
 /// UTF-16 offset of byte `byte` of `text`.
 fn utf16(text: &str, byte: usize) -> u32 {
     text[..byte].encode_utf16().count() as u32
@@ -319,19 +336,8 @@ async fn links_an_invented_story_in_utf16() {
 
 #[tokio::test]
 async fn a_name_the_text_places_comes_back_a_location_saying_what_it_was() {
-    let running = start().await;
     let text = "The chipmaker, based in Kaohsiung, said sales rose.";
-    let response = running
-        .client()
-        .await
-        .link(LinkRequest {
-            add_missed_entities: Some(false),
-            ..link_one(text, "Kaohsiung", EntityType::Organization)
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    let placed = &response.entities[0];
+    let placed = &linked_alone(text, "Kaohsiung", EntityType::Organization).await;
     assert_eq!(placed.r#type, EntityType::Location as i32);
     assert_eq!(placed.metadata["ner_type"], "ORGANIZATION");
     assert_eq!(placed.links[0].id, "p:kaohsiung");
@@ -340,19 +346,7 @@ async fn a_name_the_text_places_comes_back_a_location_saying_what_it_was() {
 
 #[tokio::test]
 async fn a_company_the_ner_took_for_a_person_comes_back_an_organisation() {
-    let running = start().await;
-    let text = "Foxconn said sales rose.";
-    let response = running
-        .client()
-        .await
-        .link(LinkRequest {
-            add_missed_entities: Some(false),
-            ..link_one(text, "Foxconn", EntityType::Person)
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    let company = &response.entities[0];
+    let company = &linked_alone("Foxconn said sales rose.", "Foxconn", EntityType::Person).await;
     assert_eq!(company.r#type, EntityType::Organization as i32);
     assert_eq!(company.metadata["ner_type"], "PERSON");
     assert_eq!(company.links[0].id, "company:hon-hai");

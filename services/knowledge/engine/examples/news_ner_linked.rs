@@ -1,7 +1,8 @@
 //! The names a gateway answer holds for a directory of documents: the
 //! entity engine's, then the knowledge stage's with the default base (the
-//! names the NER missed but the base knows without ambiguity added, and
-//! names the text places typed as places), for
+//! names the NER missed but the base knows without ambiguity added, names
+//! the text places typed as places, names of known organisations typed as
+//! organisations), for
 //! `tools/news_ner/eval.sh --pipeline`. Same output as the entity engine's
 //! `news_ner_predict`: one line per name mention, tab-separated: file stem,
 //! start and end byte, type (PER, ORG, LOC, MISC), entity index.
@@ -65,7 +66,7 @@ fn main() -> Result<(), Failure> {
                 add_missed: true,
             },
         );
-        // With the type the knowledge stage gave, when it placed a name.
+        // With the type the knowledge stage gave, when it retyped a name.
         let found = inputs.iter().zip(&linked.entities).filter_map(|(e, l)| {
             let coarse = l.coarse.or(e.coarse)?;
             Some((coarse, e.mentions.iter().map(|m| m.span).collect()))
