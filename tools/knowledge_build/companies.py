@@ -111,12 +111,11 @@ def build_companies(wheel, hand_rows, country_codes, fold, unique_aliases, commo
     for e in by_id.values():
         for form in [e["name"], *e["candidates"]]:
             by_name.setdefault(fold(form), e)
-    hand_described = {}
     for lineno, (name, aliases, country, description) in hand_rows:
         listed = by_name.get(fold(name))
         if listed is not None:
             listed["hand_aliases"] = aliases
-            hand_described[listed["id"]] = description
+            listed["description"] = description
             continue
         entry_id = "company:" + slug(name)
         if entry_id in by_id:
@@ -141,9 +140,7 @@ def build_companies(wheel, hand_rows, country_codes, fold, unique_aliases, commo
         derived = [n for n in e["candidates"] if not is_common_word(n, fold, common_words)]
         aliases = unique_aliases(e["name"], derived + e.get("hand_aliases", []))
         common = any(is_common_word(f, fold, common_words) for f in [e["name"], *aliases])
-        description = e.get("description") or hand_described.get(e["id"])
-        if description is None:
-            description = "Listed company (" + ", ".join(e["indices"]) + ")"
+        description = e.get("description") or "Listed company (" + ", ".join(e["indices"]) + ")"
         entry = {
             "id": e["id"],
             "name": e["name"],
