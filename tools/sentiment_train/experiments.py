@@ -18,7 +18,6 @@ COPYDESK_TRAIN_IN_VENV=1 to run in the current interpreter instead).
 """
 import math
 import os
-import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -108,7 +107,7 @@ def experiments():
 
     print("-- negation scope: a unigram within 3 words after a negation is a separate NOT_ feature; 'but' ends the scope")
     negate = set(NEGATE)
-    token = re.compile(T.TOKEN)
+    token = T.TOKEN_RE
 
     def scoped(t):
         out, scope = [], 0
@@ -202,11 +201,10 @@ def word_vectors(eb, news, review, dense, show):
     fitted("+ 500 random Fourier features of the vector", blocks=fourier)
 
     print("-- inflections share a weight: Snowball stems (min_df 3 on EmoBank train), each stem's weight on every surface form")
-    import re
     import snowballstemmer
     from collections import Counter
     stemmer = snowballstemmer.stemmer("english")
-    token = re.compile(T.TOKEN)
+    token = T.TOKEN_RE
     df = Counter()
     for t, keep in zip(eb["texts"], eb["train"]):
         if keep:
@@ -257,10 +255,9 @@ def minilm_vectors(glove, eb, lexicon):
             ids.append(pieces[word[start:end] if start == 0 else "##" + word[start:end]])
             start = end
         return table[ids].mean(axis=0)
-    whole = re.compile(r"^\w\w+$")
-    token = re.compile(T.TOKEN)
-    top = [w for w in glove[0][:200000] if whole.match(w) and w == w.lower()][:100000]
-    wanted = dict.fromkeys(top + [w for w in lexicon if whole.match(w)]
+    token = T.TOKEN_RE
+    top = [w for w in glove[0][:200000] if T.WHOLE_WORD.match(w) and w == w.lower()][:100000]
+    wanted = dict.fromkeys(top + [w for w in lexicon if T.WHOLE_WORD.match(w)]
                            + [w for t in eb["texts"] for w in token.findall(t.lower())])
     words, rows = [], []
     for w in wanted:

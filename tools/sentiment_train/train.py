@@ -63,6 +63,7 @@ repository, or from $COPYDESK_EMOBANK. Its test split is not in that file.
 """
 import math
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -133,7 +134,6 @@ def read_emobank():
 
 
 def shift(text):
-    import re
     words = set(re.findall(r"\w\w+", text.lower()))
     if not words & set(SHIFT_BAD):
         return 0.0
@@ -193,6 +193,9 @@ def fetch_dev_sets(tmp):
 
 
 TOKEN = r"(?u)\b\w\w+\b"  # scikit-learn's default; the Rust scorer tokenises the same way
+TOKEN_RE = re.compile(TOKEN)
+# A word TOKEN takes whole: what a word vector may stand for in the table.
+WHOLE_WORD = re.compile(r"^\w\w+$")
 
 
 def news_dev_data(dense):
@@ -291,18 +294,16 @@ def word_vocabulary(eb, vectors, n_glove=GLOVE_WORDS):
     """The unigram vocabulary of the EmoBank model: the unigrams of EmoBank
     train (min_df 3), then the n_glove most frequent GloVe words that are
     whole lower-case unigram tokens. {word: id}."""
-    import re
     from sklearn.feature_extraction.text import CountVectorizer
     vec = CountVectorizer(min_df=MIN_DF, binary=True, lowercase=True, token_pattern=TOKEN)
     vec.fit([t for t, keep in zip(eb["texts"], eb["train"]) if keep])
     vocab = dict(vec.vocabulary_)
     if vectors is not None:
-        whole = re.compile(r"^\w\w+$")
         added = 0
         for word in vectors[0]:
             if added >= n_glove:
                 break
-            if whole.match(word) and word == word.lower():
+            if WHOLE_WORD.match(word) and word == word.lower():
                 added += 1
                 vocab.setdefault(word, len(vocab))
     return vocab, len(vec.vocabulary_)
@@ -315,12 +316,10 @@ def vector_blocks(vocab, vectors, lexicon, glove_alpha=GLOVE_ALPHA, lexexp_alpha
     word's vector to its valence, fitted on the words of the news lexicon
     that GloVe has, applied to the words that are NOT in that lexicon (VADER
     already scores the others)."""
-    import re
     import numpy as np
     from sklearn.linear_model import Ridge
     words, table = vectors
     index = {w: i for i, w in enumerate(words)}
-    whole = re.compile(r"^\w\w+$")
     by_id = sorted(vocab, key=vocab.get)
     has = np.array([w in index for w in by_id])
     raw = np.zeros((len(by_id), table.shape[1]))
@@ -330,7 +329,7 @@ def vector_blocks(vocab, vectors, lexicon, glove_alpha=GLOVE_ALPHA, lexexp_alpha
         centred = np.where(has[:, None], raw - raw[has].mean(axis=0), 0.0)
         blocks.append((centred, glove_alpha))
     if lexexp_alpha:
-        known = [w for w in lexicon if whole.match(w) and w in index]
+        known = [w for w in lexicon if WHOLE_WORD.match(w) and w in index]
         g = Ridge(alpha=LEXEXP_FIT_ALPHA).fit(table[[index[w] for w in known]], [lexicon[w] for w in known])
         expansion = np.where(has & np.array([w not in lexicon for w in by_id]), g.predict(raw), 0.0)
         blocks.append((expansion[:, None], lexexp_alpha))
@@ -339,13 +338,11 @@ def vector_blocks(vocab, vectors, lexicon, glove_alpha=GLOVE_ALPHA, lexexp_alpha
 
 def bag_of_words(texts, vocab):
     """Binary matrix of the distinct unigrams of each text (as the engine counts them)."""
-    import re
     import numpy as np
     import scipy.sparse as sp
-    token = re.compile(TOKEN)
     rows, cols = [], []
     for r, t in enumerate(texts):
-        for w in set(token.findall(t.lower())):
+        for w in set(TOKEN_RE.findall(t.lower())):
             j = vocab.get(w)
             if j is not None:
                 rows.append(r)
@@ -414,12 +411,10 @@ def blend_models(a, b, weight):
 
 def predict(model, texts, x):
     """The model's rating of each text (x: the six features and the shift)."""
-    import re
     import numpy as np
-    token = re.compile(TOKEN)
     return np.array([model["intercept"] + float(np.dot(model["dense"], row[:6]))
                      + model["shift"] * row[6]
-                     + sum(model["words"].get(w, 0.0) for w in set(token.findall(t.lower())))
+                     + sum(model["words"].get(w, 0.0) for w in set(TOKEN_RE.findall(t.lower())))
                      for t, row in zip(texts, x)])
 
 
