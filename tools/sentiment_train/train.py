@@ -502,7 +502,10 @@ def run_in_venv(entry, script, extra=()):
         subprocess.run([py, "-m", "pip", "install", "-q", *PACKAGES], check=True)
         if extra:
             subprocess.run([py, "-m", "pip", "install", "-q", "--no-deps", *extra], check=True)
-        env = dict(os.environ, COPYDESK_TRAIN_IN_VENV="1")
+        # Sentences' words are summed in set order, which follows string
+        # hashes: a fixed seed makes the written file the same on every run
+        # (without it the last bits of the dense weights changed run to run).
+        env = dict(os.environ, COPYDESK_TRAIN_IN_VENV="1", PYTHONHASHSEED="0")
         subprocess.run([py, os.path.abspath(script)], check=True, env=env)
 
 
